@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors/UsageError.js';
+import { DEFAULT_WORKSPACE_DIR } from '../workspace/Workspace.js';
+import type { Reporter } from '../util/Reporter.js';
+import { createTerminalReporter, type Verbosity } from './terminalReporter.js';
+
+/** Options every command accepts, declared once on the root program. */
+export interface GlobalOptions {
+  work: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+/** What a command handler gets: the resolved global options, a reporter, and an output printer. */
+export interface CliContext {
+  work: string;
+  json: boolean;
+  verbosity: Verbosity;
+  reporter: Reporter;
+  /** Writes a result to stdout: JSON when `--json`, else the human text from `human()`. */
+  print(value: unknown, human: () => string): void;
+}
+
+export function contextFrom(command: Command): CliContext {
+  const g = command.optsWithGlobals() as GlobalOptions;
+  if (g.quiet && g.verbose) throw new UsageError('--quiet and --verbose cannot be used together.');
+  const verbosity: Verbosity = g.quiet ? 'quiet' : g.verbose ? 'verbose' : 'normal';
+  return {
+    work: g.work ?? DEFAULT_WORKSPACE_DIR,
+    json: Boolean(g.json),
+    verbosity,
+    reporter: createTerminalReporter(verbosity),
+    print(value, human) {
+      process.stdout.write(g.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+    },
+  };
+}
+
+/** Parses a positive integer option, or throws a usage error naming the option. */
+export function parsePositiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer, got "${value}".`);
+  return n;
+}
+
+/** Parses a non-negative integer option, or throws a usage error naming the option. */
+export function parseNonNegativeInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, got "${value}".`);
+  return n;
+}

@@ -1,0 +1,26 @@
+import type { EmbedInput, EmbedKind } from './Embedder.js';
+
+/**
+ * Gecko's unified input format (paper §1.2, appendix): queries are `task: {task} | query: {text}`, documents
+ * `title: {title or "none"} | text: {text}`. Symmetric tasks (STS, clustering, classification) format both
+ * sides as queries, so the caller passes `kind: 'query'` for them.
+ */
+export const DEFAULT_QUERY_TASK = 'search result';
+
+/** Formats a query in Gecko's unified format. */
+export function formatQuery(text: string, task: string = DEFAULT_QUERY_TASK): string {
+  return `task: ${task} | query: ${text}`;
+}
+
+/** Formats a document in Gecko's unified format; a missing or empty title becomes `none`. */
+export function formatDocument(text: string, title?: string | null): string {
+  const t = title?.trim() ? title.trim() : 'none';
+  return `title: ${t} | text: ${text}`;
+}
+
+/** Formats one embedder input for its side of the task. */
+export function formatInput(input: EmbedInput, kind: EmbedKind = 'query', task?: string): string {
+  const text = typeof input === 'string' ? input : input.text;
+  if (kind === 'document') return formatDocument(text, typeof input === 'string' ? null : input.title);
+  return formatQuery(text, task);
+}
