@@ -22,5 +22,7 @@ if (!available.includes(name)) {
   console.error(`unknown benchmark "${name}"; available: ${available.join(', ')}`);
   process.exit(2);
 }
-const mod = (await import(pathToFileURL(`${dir}/${name}.bench.ts`).href)) as { run(args: string[]): Promise<void> };
+const mod = (await import(pathToFileURL(`${dir}/${name}.bench.ts`).href)) as {
+  run(args: string[]): Promise<void>;
+};
 await mod.run(args);

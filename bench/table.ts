@@ -5,7 +5,8 @@ export function printTable(title: string, rows: Record<string, string | number>[
   const cell = (v: string | number | undefined): string =>
     typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4)) : (v ?? '');
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]): string => `| ${vals.map((v, i) => v.padEnd(widths[i] as number)).join(' | ')} |`;
+  const line = (vals: string[]): string =>
+    `| ${vals.map((v, i) => v.padEnd(widths[i] as number)).join(' | ')} |`;
   console.log(`\n### ${title}\n`);
   console.log(line(cols));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors/UsageError.js';
-import { DEFAULT_WORKSPACE_DIR } from '../workspace/Workspace.js';
 import type { Reporter } from '../util/Reporter.js';
+import { DEFAULT_WORKSPACE_DIR } from '../workspace/Workspace.js';
 import { createTerminalReporter, type Verbosity } from './terminalReporter.js';
 
 /** Options every command accepts, declared once on the root program. */
@@ -40,13 +40,15 @@ export function contextFrom(command: Command): CliContext {
 /** Parses a positive integer option, or throws a usage error naming the option. */
 export function parsePositiveInt(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer, got "${value}".`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${name} must be a positive integer, got "${value}".`);
   return n;
 }
 
 /** Parses a non-negative integer option, or throws a usage error naming the option. */
 export function parseNonNegativeInt(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, got "${value}".`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`${name} must be a non-negative integer, got "${value}".`);
   return n;
 }

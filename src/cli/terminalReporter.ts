@@ -10,7 +10,10 @@ const PLAIN_INTERVAL_MS = 5_000;
  * The CLI's reporter: progress bars with rate and ETA on a TTY, plain timestamped log lines otherwise (so CI
  * logs stay readable), all on stderr so that stdout carries only results (`--json` stays parseable).
  */
-export function createTerminalReporter(verbosity: Verbosity, stream: NodeJS.WriteStream = process.stderr): Reporter {
+export function createTerminalReporter(
+  verbosity: Verbosity,
+  stream: NodeJS.WriteStream = process.stderr,
+): Reporter {
   const tty = Boolean(stream.isTTY) && process.env.CI === undefined;
   const line = (s: string): void => {
     stream.write(`${s}\n`);

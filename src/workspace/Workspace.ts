@@ -93,13 +93,19 @@ export interface OpenWorkspaceOptions {
  * @example
  * const ws = openWorkspace('./gecko-work');
  */
-export function openWorkspace(dir: string = DEFAULT_WORKSPACE_DIR, options: OpenWorkspaceOptions = {}): Workspace {
+export function openWorkspace(
+  dir: string = DEFAULT_WORKSPACE_DIR,
+  options: OpenWorkspaceOptions = {},
+): Workspace {
   const abs = resolve(dir);
   const dbPath = join(abs, WORKSPACE_DB_FILE);
   if (options.readonly && !existsSync(dbPath)) {
-    throw new GeckoError(`No gecko workspace at ${abs} (missing ${WORKSPACE_DB_FILE}). Create one with "gecko corpus add".`, {
-      code: 'NO_WORKSPACE',
-    });
+    throw new GeckoError(
+      `No gecko workspace at ${abs} (missing ${WORKSPACE_DB_FILE}). Create one with "gecko corpus add".`,
+      {
+        code: 'NO_WORKSPACE',
+      },
+    );
   }
   let db: Database.Database;
   try {
@@ -115,7 +121,9 @@ export function openWorkspace(dir: string = DEFAULT_WORKSPACE_DIR, options: Open
     db.pragma('journal_mode = WAL');
     // NORMAL is durable against process crashes in WAL mode (only a power loss can drop the last commit).
     db.pragma('synchronous = NORMAL');
-    db.exec('CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
+    );
   }
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');

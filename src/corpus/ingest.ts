@@ -1,0 +1,167 @@
+import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { InputError } from '../errors/InputError.js';
+import { sha256, stableStringify } from '../util/hash.js';
+import type { Reporter } from '../util/Reporter.js';
+import { type ChunkOptions, chunkText } from './chunk.js';
+import { validateRecord } from './passage.js';
+import type { InputFormat, RawRecord } from './readers/types.js';
+
+/** One rejected record (with `skipInvalid`), as written to the rejects file. */
+export interface Rejected {
+  file: string;
+  line?: number;
+  field?: string;
+  reason: string;
+}
+
+/** What one ingested source contributed. */
+export interface IngestResult {
+  source: string;
+  format: InputFormat | 'api';
+  /** New passages stored. */
+  added: number;
+  /** Passages already in the corpus with the same id and content (re-adding a file adds nothing). */
+  unchanged: number;
+  /** New passages whose content exactly equals an earlier passage (stored, but not indexed twice). */
+  duplicates: number;
+  /** Records skipped as invalid (only with `skipInvalid`). */
+  rejected: Rejected[];
+  /** True when the source was recognised as already added (same path, size, mtime and options). */
+  skipped: boolean;
+  seconds: number;
+}
+
+export interface IngestSettings {
+  chunk?: ChunkOptions;
+  skipInvalid: boolean;
+  reporter: Reporter;
+}
+
+/** Rows inserted between FTS flushes: indexing in bulk by SQL is ~2x faster than row by row. */
+const FTS_BATCH = 20_000;
+
+/**
+ * Adds the records of one source inside ONE transaction: either every valid record lands, or (on an error
+ * without `skipInvalid`, or a crash) nothing from the source does. Re-adding is idempotent: an id already
+ * stored with the same content is counted as unchanged; the same id with other content is an error.
+ */
+export async function ingestRecords(
+  db: Database.Database,
+  records: AsyncIterable<RawRecord>,
+  source: { path: string; format: InputFormat | 'api'; statPath?: string },
+  settings: IngestSettings,
+): Promise<IngestResult> {
+  const t0 = performance.now();
+  const options = stableStringify({ chunk: settings.chunk ?? null });
+  const st = source.statPath ? statSync(source.statPath) : null;
+  const result: IngestResult = {
+    source: source.path,
+    format: source.format,
+    added: 0,
+    unchanged: 0,
+    duplicates: 0,
+    rejected: [],
+    skipped: false,
+    seconds: 0,
+  };
+  if (st?.isFile()) {
+    const prior = db
+      .prepare('SELECT id FROM corpus_sources WHERE path = ? AND size = ? AND mtime_ms = ? AND options = ?')
+      .get(source.path, st.size, st.mtimeMs, options);
+    if (prior) {
+      result.skipped = true;
+      settings.reporter.info(`${source.path}: already added and unchanged since; nothing to do`);
+      return result;
+    }
+  }
+
+  const byId = db.prepare<[string], { hash: string }>('SELECT hash FROM passages WHERE id = ?');
+  const byHash = db.prepare<[string], { rowid: number }>(
+    'SELECT rowid FROM passages WHERE hash = ? AND dup_of IS NULL LIMIT 1',
+  );
+  const insert = db.prepare(
+    'INSERT INTO passages(id, doc_id, chunk, title, text, hash, dup_of, source) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)',
+  );
+  const flushFts = db.prepare(
+    'INSERT INTO passages_fts(rowid, title, text) SELECT rowid, title, text FROM passages WHERE rowid > ? AND dup_of IS NULL',
+  );
+  const maxRowid = db.prepare<[], { m: number | null }>('SELECT max(rowid) AS m FROM passages');
+  let ftsFrom = maxRowid.get()?.m ?? 0;
+  let sinceFlush = 0;
+  const progress = settings.reporter.progress(`adding ${source.path}`, { unit: 'passages' });
+
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for await (const raw of records) {
+      let rec: ReturnType<typeof validateRecord>;
+      try {
+        rec = validateRecord(raw);
+      } catch (e) {
+        if (!settings.skipInvalid || !(e instanceof InputError)) throw e;
+        result.rejected.push({ ...e.location, reason: e.problem });
+        continue;
+      }
+      const pieces = settings.chunk ? chunkText(rec.text, settings.chunk) : [rec.text];
+      for (let i = 0; i < pieces.length; i++) {
+        const id = pieces.length === 1 ? rec.id : `${rec.id}#${i}`;
+        const text = pieces[i] as string;
+        const hash = sha256(`${rec.title ?? ''}\u0000${text}`).slice(0, 32);
+        const prior = byId.get(id);
+        if (prior) {
+          if (prior.hash === hash) {
+            result.unchanged++;
+            continue;
+          }
+          const err = new InputError(
+            { file: raw.file, line: raw.line, field: '_id' },
+            `id "${id}" was already added with different text; ids must be unique`,
+          );
+          if (!settings.skipInvalid) throw err;
+          result.rejected.push({ ...err.location, reason: err.problem });
+          continue;
+        }
+        const dupOf = byHash.get(hash)?.rowid ?? null;
+        insert.run(id, rec.id, i, rec.title, text, hash, dupOf);
+        if (dupOf !== null) result.duplicates++;
+        result.added++;
+        if (++sinceFlush >= FTS_BATCH) {
+          flushFts.run(ftsFrom);
+          ftsFrom = maxRowid.get()?.m ?? ftsFrom;
+          sinceFlush = 0;
+        }
+      }
+      progress.update(result.added + result.unchanged);
+    }
+    flushFts.run(ftsFrom);
+    if (st) {
+      db.prepare(
+        `INSERT INTO corpus_sources(path, format, size, mtime_ms, options, added, unchanged, duplicates, rejected, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        source.path,
+        source.format,
+        st.size,
+        st.mtimeMs,
+        options,
+        result.added,
+        result.unchanged,
+        result.duplicates,
+        result.rejected.length,
+        new Date().toISOString(),
+      );
+    }
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    progress.done();
+    throw e;
+  }
+  result.seconds = (performance.now() - t0) / 1000;
+  progress.done(
+    `${source.path}: ${result.added} added (${result.duplicates} exact duplicates), ${result.unchanged} unchanged` +
+      (result.rejected.length ? `, ${result.rejected.length} rejected` : '') +
+      ` in ${result.seconds.toFixed(1)}s`,
+  );
+  return result;
+}
