@@ -24,6 +24,7 @@ export interface PassageInput {
  * @throws InputError naming the file, line and field when the id is missing, or the text missing or empty.
  */
 export function validateRecord(r: RawRecord): { id: string; title: string | null; text: string } {
+  if (r.error) throw r.error;
   const where = { file: r.file, line: r.line };
   let id: string;
   if (typeof r.id === 'string') id = r.id.trim();

@@ -14,19 +14,37 @@ export async function* readJsonl(
   const idKey = columns.id;
   const titleKey = columns.title ?? 'title';
   const textKey = columns.text ?? 'text';
-  for await (const { line, lineNo } of utf8Lines(bytes, file)) {
+  for await (const decoded of utf8Lines(bytes, file)) {
+    const lineNo = decoded.lineNo;
+    const bad = (error: InputError): RawRecord => ({
+      file,
+      line: lineNo,
+      id: undefined,
+      title: undefined,
+      text: undefined,
+      error,
+    });
+    if (decoded.line === null) {
+      yield bad(decoded.error);
+      continue;
+    }
+    const line = decoded.line;
     if (line.trim() === '') continue;
     let obj: unknown;
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      throw new InputError({ file, line: lineNo }, `malformed JSON (${(e as Error).message})`);
+      yield bad(new InputError({ file, line: lineNo }, `malformed JSON (${(e as Error).message})`));
+      continue;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw new InputError(
-        { file, line: lineNo },
-        'expected a JSON object like {"_id": ..., "title": ..., "text": ...}',
+      yield bad(
+        new InputError(
+          { file, line: lineNo },
+          'expected a JSON object like {"_id": ..., "title": ..., "text": ...}',
+        ),
       );
+      continue;
     }
     const o = obj as Record<string, unknown>;
     yield {

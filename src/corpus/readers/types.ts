@@ -1,3 +1,5 @@
+import type { InputError } from '../../errors/InputError.js';
+
 /**
  * A raw record read from an input file, before validation: whatever fields the file had, plus where it came
  * from so that every error can name `file:line`.
@@ -10,6 +12,8 @@ export interface RawRecord {
   id: unknown;
   title: unknown;
   text: unknown;
+  /** Set when the record could not be read at all (malformed line, bad bytes); the fields are then unset. */
+  error?: InputError;
 }
 
 /** Column names to read from tabular inputs (CSV/TSV/Parquet); JSONL accepts `_id`/`id`, `title`, `text`. */

@@ -1,5 +1,10 @@
 import { InputError } from '../../errors/InputError.js';
 
+/** A decoded line, or the error that made it undecodable (so a caller may skip it and go on). */
+export type DecodedLine =
+  | { line: string; lineNo: number; error?: undefined }
+  | { line: null; lineNo: number; error: InputError };
+
 /**
  * Splits a byte stream into lines of strictly valid UTF-8, with 1-based line numbers. Decoding is strict so
  * that undecodable bytes are reported with their line instead of silently becoming U+FFFD.
@@ -9,7 +14,7 @@ import { InputError } from '../../errors/InputError.js';
 export async function* utf8Lines(
   stream: AsyncIterable<Uint8Array>,
   file: string,
-): AsyncGenerator<{ line: string; lineNo: number }> {
+): AsyncGenerator<DecodedLine> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let carry: Uint8Array | null = null;
   let lineNo = 0;
@@ -19,7 +24,7 @@ export async function* utf8Lines(
     let nl = buf.indexOf(10, start);
     while (nl !== -1) {
       lineNo++;
-      yield { line: decodeLine(decoder, buf, start, nl, file, lineNo), lineNo };
+      yield decodeLine(decoder, buf, start, nl, file, lineNo);
       start = nl + 1;
       nl = buf.indexOf(10, start);
     }
@@ -29,7 +34,7 @@ export async function* utf8Lines(
   }
   if (carry && carry.length > 0) {
     lineNo++;
-    yield { line: decodeLine(decoder, carry, 0, carry.length, file, lineNo), lineNo };
+    yield decodeLine(decoder, carry, 0, carry.length, file, lineNo);
   }
 }
 
@@ -40,7 +45,7 @@ function decodeLine(
   end: number,
   file: string,
   lineNo: number,
-): string {
+): DecodedLine {
   let e = end;
   if (e > start && buf[e - 1] === 13) e--; // CRLF
   if (
@@ -53,13 +58,14 @@ function decodeLine(
     start += 3; // UTF-8 byte-order mark
   }
   try {
-    return decoder.decode(buf.subarray(start, e));
+    return { line: decoder.decode(buf.subarray(start, e)), lineNo };
   } catch {
     const col = firstInvalidUtf8(buf.subarray(start, e));
-    throw new InputError(
+    const error = new InputError(
       { file, line: lineNo },
       `invalid UTF-8 byte sequence at byte ${col + 1} of the line; the file must be UTF-8 encoded`,
     );
+    return { line: null, lineNo, error };
   }
 }
 
