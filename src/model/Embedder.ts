@@ -17,6 +17,12 @@ export interface EmbedOptions {
   task?: string;
   /** Matryoshka truncation: keep the first `dimensions` components and re-normalise. @default all */
   dimensions?: number;
+  /**
+   * Output precision: `int8` and `binary` return the re-normalised vectors a quantised index would compare
+   * (the static model also offers compact codes through `embedQuantized`). Embedders that cannot quantise
+   * ignore it. @default 'float32'
+   */
+  precision?: 'float32' | 'int8' | 'binary';
   signal?: AbortSignal;
 }
 

@@ -1,0 +1,86 @@
+/**
+ * Mean pooling over a token table: the one kernel that inference and training share (so the two can never
+ * disagree, a risk model2vec documents when its numpy and torch poolings drifted apart).
+ *
+ * A batch is flat `ids` plus `offsets` (length B + 1, text b owns ids[offsets[b] .. offsets[b+1])), as in
+ * sentence-transformers' `StaticEmbedding`. With per-token weights w, text b pools to
+ * `(1 / n_b) * sum_t w[id_t] * E[id_t]`; a text with no tokens pools to the zero vector.
+ * Pure: no I/O, no Node APIs (bundled for the browser).
+ */
+export interface PoolInput {
+  /** Token table, V x dim, row-major. */
+  table: Float32Array;
+  dim: number;
+  ids: Int32Array;
+  offsets: Int32Array;
+  /** Optional per-token weights, length V. */
+  weights?: Float32Array | null;
+}
+
+/**
+ * Pools each text of the batch into `out` (B x dim, overwritten).
+ *
+ * @example
+ * meanPool({ table, dim: 2, ids: Int32Array.of(0, 1), offsets: Int32Array.of(0, 2) }, out);
+ */
+export function meanPool(input: PoolInput, out: Float32Array): Float32Array {
+  const { table, dim, ids, offsets } = input;
+  const weights = input.weights ?? null;
+  const batch = offsets.length - 1;
+  out.fill(0, 0, batch * dim);
+  for (let b = 0; b < batch; b++) {
+    const start = offsets[b]!;
+    const end = offsets[b + 1]!;
+    const n = end - start;
+    if (n <= 0) continue;
+    const o = b * dim;
+    for (let t = start; t < end; t++) {
+      const id = ids[t]!;
+      const row = id * dim;
+      const w = weights === null ? 1 : weights[id]!;
+      if (w === 1) {
+        for (let c = 0; c < dim; c++) out[o + c]! += table[row + c]!;
+      } else {
+        for (let c = 0; c < dim; c++) out[o + c]! += w * table[row + c]!;
+      }
+    }
+    const inv = 1 / n;
+    for (let c = 0; c < dim; c++) out[o + c]! *= inv;
+  }
+  return out;
+}
+
+/**
+ * Backward pass of {@link meanPool}: given dL/d(pooled) for each text (B x dim), calls `addRow(id, scale,
+ * gradRowOffset)` meaning "dL/dE[id] += scale * grad[gradRowOffset .. + dim]", and accumulates dL/dw into
+ * `weightGrad` when weights are learned. The caller owns the sparse row storage.
+ */
+export function meanPoolBackward(
+  input: PoolInput,
+  grad: Float32Array,
+  addRow: (id: number, scale: number, gradOffset: number) => void,
+  weightGrad?: Float32Array | null,
+): void {
+  const { table, dim, ids, offsets } = input;
+  const weights = input.weights ?? null;
+  const batch = offsets.length - 1;
+  for (let b = 0; b < batch; b++) {
+    const start = offsets[b]!;
+    const end = offsets[b + 1]!;
+    const n = end - start;
+    if (n <= 0) continue;
+    const inv = 1 / n;
+    const g = b * dim;
+    for (let t = start; t < end; t++) {
+      const id = ids[t]!;
+      const w = weights === null ? 1 : weights[id]!;
+      addRow(id, w * inv, g);
+      if (weightGrad) {
+        const row = id * dim;
+        let dot = 0;
+        for (let c = 0; c < dim; c++) dot += table[row + c]! * grad[g + c]!;
+        weightGrad[id]! += dot * inv;
+      }
+    }
+  }
+}

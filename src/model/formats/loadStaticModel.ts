@@ -1,0 +1,102 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Reporter } from '../../util/Reporter.js';
+import { ModelError } from '../ModelError.js';
+import { StaticModel, type StaticModelConfig } from '../StaticModel.js';
+import { parseSafetensors, tensorToFloat32 } from '../safetensors.js';
+import { Tokenizer } from '../tokenizer/Tokenizer.js';
+import { downloadFromHub, type HubOptions, isRepoId } from './hub.js';
+import { GECKO_CONFIG, LAYOUTS, type Layout } from './layouts.js';
+
+export interface LoadStaticModelOptions extends HubOptions {
+  /** Overrides the stored maximum tokens per text. */
+  maxLength?: number;
+  /** Receives truncation warnings from `embed`. */
+  reporter?: Reporter;
+}
+
+/**
+ * Loads a static model from a folder (model2vec, sentence-transformers, or the `0_StaticEmbedding` module
+ * layout) or from a Hugging Face repository id, downloaded once into the cache.
+ *
+ * @throws {ModelError} when the path is neither a model folder nor a repo id, or the files are inconsistent.
+ * @example
+ * const model = await loadStaticModel('minishlab/potion-base-8M');
+ */
+export async function loadStaticModel(
+  pathOrRepo: string,
+  options: LoadStaticModelOptions = {},
+): Promise<StaticModel> {
+  let folder = pathOrRepo;
+  if (!existsSync(pathOrRepo)) {
+    if (!isRepoId(pathOrRepo)) {
+      throw new ModelError(pathOrRepo, 'no such folder, and not a Hugging Face repository id (owner/name)');
+    }
+    folder = await downloadFromHub(pathOrRepo, options);
+  } else if (!statSync(pathOrRepo).isDirectory()) {
+    throw new ModelError(pathOrRepo, 'expected a model folder, got a file');
+  }
+  return loadFromFolder(folder, options);
+}
+
+/** Which layout a folder holds, or null. */
+export function detectLayout(folder: string): Layout | null {
+  return (
+    LAYOUTS.find(
+      (l) =>
+        existsSync(join(folder, l.weights)) &&
+        existsSync(join(folder, l.tokenizer)) &&
+        existsSync(join(folder, l.config)),
+    ) ?? null
+  );
+}
+
+async function loadFromFolder(folder: string, options: LoadStaticModelOptions): Promise<StaticModel> {
+  const layout = detectLayout(folder);
+  if (!layout) {
+    throw new ModelError(
+      folder,
+      `no static model here: expected one of ${LAYOUTS.map((l) => `${l.weights} + ${l.tokenizer} + ${l.config}`).join('; ')}`,
+    );
+  }
+  const weightsPath = join(folder, layout.weights);
+  const file = parseSafetensors(new Uint8Array(await readFile(weightsPath)), weightsPath);
+  const tensor =
+    file.tensors.get(layout.tensor) ?? file.tensors.get('embeddings') ?? file.tensors.get('embedding.weight');
+  if (tensor?.shape.length !== 2) {
+    throw new ModelError(weightsPath, `expected a 2-D tensor "${layout.tensor}" (vocabulary x dimension)`);
+  }
+  const tokPath = join(folder, layout.tokenizer);
+  let tokJson: Record<string, unknown>;
+  try {
+    tokJson = JSON.parse(await readFile(tokPath, 'utf8'));
+  } catch (e) {
+    throw new ModelError(tokPath, `not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const tokenizer = Tokenizer.fromJSON(tokJson, tokPath);
+  const [rows, dim] = tensor.shape as [number, number];
+  let table = tensorToFloat32(tensor, weightsPath);
+  if (rows < tokenizer.vocabSize) {
+    throw new ModelError(
+      weightsPath,
+      `table has ${rows} rows but the tokenizer has ${tokenizer.vocabSize} tokens`,
+    );
+  }
+  if (rows > tokenizer.vocabSize) table = table.slice(0, tokenizer.vocabSize * dim);
+  const w = file.tensors.get('weights');
+  const weights = w ? tensorToFloat32(w, weightsPath).slice(0, tokenizer.vocabSize) : null;
+  let config: StaticModelConfig = {};
+  const geckoPath = join(folder, GECKO_CONFIG);
+  if (existsSync(geckoPath)) config = JSON.parse(await readFile(geckoPath, 'utf8')) as StaticModelConfig;
+  if (options.maxLength !== undefined) config.maxLength = options.maxLength;
+  const init = {
+    tokenizer,
+    table,
+    dim,
+    weights,
+    config,
+    ...(options.reporter ? { reporter: options.reporter } : {}),
+  };
+  return new StaticModel(init);
+}
