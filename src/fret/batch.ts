@@ -1,0 +1,210 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Corpus } from '../corpus/Corpus.js';
+import { InputError } from '../errors/InputError.js';
+import { UsageError } from '../errors/UsageError.js';
+import { checkGeneration } from './checks.js';
+import { writeJsonl } from './dataset.js';
+import type { TaskFamily } from './families.js';
+import {
+  DEFAULT_GENERATE,
+  GENERATION_SCHEMA,
+  type GenerateConfig,
+  type GenerateOptions,
+  generationMessages,
+  resolveGenerate,
+} from './generate.js';
+import { callSeed, pickByHash } from './random.js';
+import { selectSeeds } from './seeds.js';
+import { WHOLE } from './shard.js';
+import { FretStore, type QueryRow } from './store.js';
+
+/**
+ * FRet step 1 on a provider's batch infrastructure (OpenAI Batch API format, also accepted by other
+ * OpenAI-compatible batch services): `exportGenerateBatch` writes one `/v1/chat/completions` request per
+ * pending seed, `importGenerateBatch` checks the answers exactly as the live path does and records them.
+ * Rejected answers become `pending` with their attempt counted; the next export retries them with a new
+ * sampling seed, and after `retries` extra attempts they are recorded as failed. Live `gecko fret generate`
+ * can also finish a run that batches started.
+ */
+
+/** The custom id of a request: stage, attempt and item, so results map back without any local state. */
+export function batchCustomId(attempt: number, itemId: string): string {
+  return `fret-gen/${attempt}/${itemId}`;
+}
+
+function parseCustomId(id: string): { attempt: number; itemId: string } | undefined {
+  const m = /^fret-gen\/(\d+)\/(.+)$/s.exec(id);
+  return m ? { attempt: Number(m[1]), itemId: m[2] as string } : undefined;
+}
+
+/**
+ * Writes the OpenAI Batch API request file for the run's pending seeds.
+ * @throws UsageError for bad options or settings that differ from the run's.
+ */
+export async function exportGenerateBatch(
+  corpus: Corpus,
+  model: string,
+  outFile: string,
+  options: Omit<GenerateOptions, 'concurrency' | 'reporter' | 'signal'> = {},
+): Promise<{ requests: number; finished: number }> {
+  const run = options.run ?? DEFAULT_GENERATE.run;
+  const { config, prompt, families } = resolveGenerate(`batch:${model}`, options);
+  const store = new FretStore(corpus.workspace);
+  store.ensureJob(run, 'generate', config as unknown as Record<string, unknown>);
+  const seeds = selectSeeds(corpus.workspace.db, {
+    limit: options.limit,
+    sampleSeed: config.sampleSeed,
+    shard: options.shard ?? WHOLE,
+  });
+  const finished = store.finishedQueryIds(run);
+  const lines: unknown[] = [];
+  for (const seedId of seeds) {
+    if (finished.has(seedId)) continue;
+    const passage = corpus.get(seedId);
+    if (!passage) continue;
+    const attempt = store.getQuery(run, seedId)?.attempts ?? 0;
+    const family = pickByHash(families, 'fret-family', config.sampleSeed, seedId);
+    lines.push({
+      custom_id: batchCustomId(attempt, seedId),
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: {
+        model,
+        messages: generationMessages(prompt, passage, family, config.maxPassageChars),
+        temperature: config.temperature,
+        seed: callSeed('fret-generate', config.sampleSeed, seedId, attempt),
+        max_tokens: config.maxTokens,
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'fret_query', strict: true, schema: GENERATION_SCHEMA },
+        },
+      },
+    });
+  }
+  await writeJsonl(outFile, lines);
+  return { requests: lines.length, finished: finished.size };
+}
+
+/** Counts of {@link importGenerateBatch}. */
+export interface BatchImportSummary {
+  ok: number;
+  retry: number;
+  failed: number;
+  /** Results for items already finished or attempts already imported (an import is idempotent). */
+  stale: number;
+}
+
+/**
+ * Reads an OpenAI Batch API result file (`{custom_id, response: {status_code, body}, error}` per line) into
+ * the run.
+ * @throws UsageError when the run was never exported; InputError naming `file:line` for malformed lines.
+ */
+export async function importGenerateBatch(
+  corpus: Corpus,
+  resultsFile: string,
+  options: { run?: string } = {},
+): Promise<BatchImportSummary> {
+  const run = options.run ?? DEFAULT_GENERATE.run;
+  const store = new FretStore(corpus.workspace);
+  const config = store.jobConfig(run, 'generate') as unknown as GenerateConfig | undefined;
+  if (!config)
+    throw new UsageError(
+      `run "${run}" has no generation settings: export a batch with "gecko fret export-batch" first`,
+    );
+  const families = config.families as TaskFamily[];
+  const summary: BatchImportSummary = { ok: 0, retry: 0, failed: 0, stale: 0 };
+  let n = 0;
+  for await (const line of createInterface({
+    input: createReadStream(resultsFile),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    n++;
+    if (line.trim() === '') continue;
+    const where = { file: resultsFile, line: n };
+    let r: BatchResultLine;
+    try {
+      r = JSON.parse(line) as BatchResultLine;
+    } catch (e) {
+      throw new InputError(where, 'not valid JSON', { cause: e });
+    }
+    const id = typeof r.custom_id === 'string' ? parseCustomId(r.custom_id) : undefined;
+    if (!id)
+      throw new InputError(
+        { ...where, field: 'custom_id' },
+        'expected "fret-gen/<attempt>/<item id>" as written by export-batch',
+      );
+    const prev = store.getQuery(run, id.itemId);
+    if ((prev && prev.status !== 'pending') || (prev?.attempts ?? 0) !== id.attempt) {
+      summary.stale++;
+      continue;
+    }
+    const passage = corpus.get(id.itemId);
+    if (!passage)
+      throw new InputError({ ...where, field: 'custom_id' }, `passage "${id.itemId}" is not in the corpus`);
+    const history = prev ? (JSON.parse(prev.history) as unknown[]) : [];
+    const body = r.response?.body;
+    const message = body?.choices?.[0]?.message;
+    const usage = body?.usage;
+    let verdict: ReturnType<typeof checkGeneration>;
+    if (r.error || (r.response?.status_code ?? 0) !== 200 || !message) {
+      verdict = {
+        ok: false,
+        reason: 'malformed-json',
+        detail: `request failed: ${JSON.stringify(r.error ?? r.response?.status_code ?? 'no message')}`,
+      };
+    } else if (typeof message.refusal === 'string' && message.refusal) {
+      verdict = { ok: false, reason: 'refusal', detail: message.refusal.slice(0, 120) };
+    } else {
+      verdict = checkGeneration(String(message.content ?? ''), passage.text, config.checks);
+    }
+    const attempts = id.attempt + 1;
+    const family = pickByHash(families, 'fret-family', config.sampleSeed, id.itemId).name;
+    const row: QueryRow = {
+      item_id: id.itemId,
+      seed_id: id.itemId,
+      family,
+      status: 'pending',
+      task: null,
+      query: null,
+      reason: null,
+      attempts,
+      history: '[]',
+      prompt_tokens: (prev?.prompt_tokens ?? 0) + (usage?.prompt_tokens ?? 0),
+      completion_tokens: (prev?.completion_tokens ?? 0) + (usage?.completion_tokens ?? 0),
+    };
+    if (verdict.ok) {
+      Object.assign(row, {
+        status: 'ok',
+        task: verdict.task,
+        query: verdict.query,
+        history: JSON.stringify(history),
+      });
+      summary.ok++;
+    } else {
+      history.push({ attempt: id.attempt, reason: verdict.reason, detail: verdict.detail });
+      const final = attempts > config.retries;
+      Object.assign(row, {
+        status: final ? 'failed' : 'pending',
+        reason: verdict.reason,
+        history: JSON.stringify(history),
+      });
+      if (final) summary.failed++;
+      else summary.retry++;
+    }
+    store.putQuery(run, row);
+  }
+  return summary;
+}
+
+interface BatchResultLine {
+  custom_id?: unknown;
+  response?: {
+    status_code?: number;
+    body?: {
+      choices?: { message?: { content?: unknown; refusal?: unknown } }[];
+      usage?: { prompt_tokens?: number; completion_tokens?: number };
+    };
+  };
+  error?: unknown;
+}

@@ -1,0 +1,336 @@
+import type { Corpus } from '../corpus/Corpus.js';
+import type { Passage } from '../corpus/passage.js';
+import { UsageError } from '../errors/UsageError.js';
+import { isLlmError } from '../llm/errors/LlmError.js';
+import type { LanguageModel } from '../llm/types.js';
+import { type Reporter, silentReporter } from '../util/Reporter.js';
+import {
+  type CheckResult,
+  checkGeneration,
+  type GenerationFailure,
+  isRefusal,
+  type OutputChecks,
+} from './checks.js';
+import { resolveTaskFamilies, type TaskFamily } from './families.js';
+import { runPool } from './pool.js';
+import { clipPassage, loadPrompt, type PromptTemplate, renderPrompt } from './prompts.js';
+import { callSeed, pickByHash } from './random.js';
+import { selectSeeds } from './seeds.js';
+import { formatShard, type Shard, WHOLE } from './shard.js';
+import { FretStore, type QueryRow } from './store.js';
+
+/** Options of {@link generateQueries} (FRet step 1). */
+export interface GenerateOptions {
+  /** Run name: the workspace can hold several runs side by side. @default 'default' */
+  run?: string;
+  /** Number of seed passages, sampled uniformly with `sampleSeed`. @default all passages */
+  limit?: number;
+  /** Seed of the passage sample, the task-family draw and the LLM sampling seeds. @default 42 */
+  sampleSeed?: number;
+  /** Task families (names of the defaults, a JSON file, or a list). @default DEFAULT_TASK_FAMILIES */
+  families?: string | readonly TaskFamily[];
+  /** A prompt file instead of the bundled `prompts/fret/generate.v1.md`. */
+  promptFile?: string;
+  /** Checks of each answer (length bounds, copy, language). */
+  checks?: OutputChecks;
+  /** Extra attempts, each with a new sampling seed, after a rejected answer. @default 3 */
+  retries?: number;
+  /** @default 0.8 (diverse queries, as generation is the source of FRet's diversity) */
+  temperature?: number;
+  /** @default 256 */
+  maxTokens?: number;
+  /** Passages are cut to this many characters in the prompt. @default 2000 */
+  maxPassageChars?: number;
+  /** Only this shard's seeds. @default the whole job */
+  shard?: Shard;
+  /** Items in flight at once. @default 8 */
+  concurrency?: number;
+  reporter?: Reporter;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_GENERATE = {
+  run: 'default',
+  sampleSeed: 42,
+  retries: 3,
+  temperature: 0.8,
+  maxTokens: 256,
+  maxPassageChars: 2000,
+  concurrency: 8,
+} as const;
+
+/** What a step-1 call did. Counts cover the whole run so far, not only this call. */
+export interface GenerateSummary {
+  run: string;
+  shard: string;
+  selected: number;
+  /** Items done by earlier (interrupted) calls and skipped now. */
+  resumed: number;
+  ok: number;
+  failed: number;
+  failures: Partial<Record<GenerationFailure, number>>;
+  families: Record<string, number>;
+  tokens: { prompt: number; completion: number };
+  promptSha256: string;
+}
+
+/** JSON schema of a step-1 answer: constrained decoding where the provider supports it. */
+export const GENERATION_SCHEMA: Record<string, unknown> = {
+  type: 'object',
+  properties: { task: { type: 'string' }, query: { type: 'string' } },
+  required: ['task', 'query'],
+  additionalProperties: false,
+};
+
+/** The resolved settings that define a step-1 job (stored, and compared on resume). */
+export interface GenerateConfig {
+  sampleSeed: number;
+  limit: number | null;
+  families: TaskFamily[];
+  prompt: { source: string; sha256: string };
+  checks: OutputChecks;
+  retries: number;
+  temperature: number;
+  maxTokens: number;
+  maxPassageChars: number;
+  shard: string;
+  llm: string;
+}
+
+/** Resolves defaults and loads the prompt, failing before any work on a bad option. */
+export function resolveGenerate(
+  llmId: string,
+  options: GenerateOptions,
+): { config: GenerateConfig; prompt: PromptTemplate; families: TaskFamily[] } {
+  const o = { ...DEFAULT_GENERATE, ...options };
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit <= 0))
+    throw new UsageError(`limit must be a positive integer, got ${options.limit}`);
+  if (!Number.isInteger(o.retries) || o.retries < 0)
+    throw new UsageError(`retries must be a non-negative integer, got ${o.retries}`);
+  const families = resolveTaskFamilies(options.families);
+  const prompt = loadPrompt('generate', options.promptFile);
+  const config: GenerateConfig = {
+    sampleSeed: o.sampleSeed,
+    limit: options.limit ?? null,
+    families,
+    prompt: { source: prompt.source, sha256: prompt.sha256 },
+    checks: options.checks ?? {},
+    retries: o.retries,
+    temperature: o.temperature,
+    maxTokens: o.maxTokens,
+    maxPassageChars: o.maxPassageChars,
+    shard: formatShard(options.shard ?? WHOLE),
+    llm: llmId,
+  };
+  return { config, prompt, families };
+}
+
+/** The text of a passage as the prompts show it: title and body. */
+export function passageForPrompt(p: Pick<Passage, 'title' | 'text'>, maxChars: number): string {
+  return clipPassage(p.title ? `${p.title}. ${p.text}` : p.text, maxChars);
+}
+
+/** The step-1 chat messages for a seed and a family. */
+export function generationMessages(
+  prompt: PromptTemplate,
+  passage: Pick<Passage, 'title' | 'text'>,
+  family: TaskFamily,
+  maxPassageChars: number,
+): { role: 'user'; content: string }[] {
+  const content = renderPrompt(prompt, {
+    passage: passageForPrompt(passage, maxPassageChars),
+    title: passage.title ?? 'none',
+    family: family.name,
+    family_hint: family.hint,
+  });
+  return [{ role: 'user', content }];
+}
+
+/**
+ * FRet step 1 (Gecko §3.2): for each seed passage, the LLM writes a task description and a query for it.
+ * The task family is drawn uniformly per seed; each answer is checked (JSON, non-empty, length, not a
+ * refusal, not a verbatim copy, language) and a rejected one is retried with a new sampling seed up to
+ * `retries` times, then recorded as failed with its reason. Each item is stored when it finishes, so a
+ * killed call resumes where it stopped; LLM errors (after the provider's own retries) stop the call.
+ *
+ * @throws UsageError for bad options or a run restarted with other settings; the LLM's errors.
+ * @example
+ * const summary = await generateQueries(corpus, llm, { limit: 1000, reporter });
+ */
+export async function generateQueries(
+  corpus: Corpus,
+  llm: LanguageModel,
+  options: GenerateOptions = {},
+): Promise<GenerateSummary> {
+  const o = { ...DEFAULT_GENERATE, ...options };
+  const reporter = options.reporter ?? silentReporter;
+  const { config, prompt, families } = resolveGenerate(llm.id, options);
+  const store = new FretStore(corpus.workspace);
+  store.ensureJob(o.run, 'generate', config as unknown as Record<string, unknown>);
+  const seeds = selectSeeds(corpus.workspace.db, {
+    limit: options.limit,
+    sampleSeed: o.sampleSeed,
+    shard: options.shard ?? WHOLE,
+  });
+  const finished = store.finishedQueryIds(o.run);
+  const todo = seeds.filter((id) => !finished.has(id));
+  const progress = reporter.progress('fret generate', { total: todo.length, unit: 'seeds' });
+  reporter.info(
+    `fret generate: ${seeds.length} seeds (${finished.size} already done), families: ${families.map((f) => f.name).join(', ')}`,
+  );
+  await runPool(
+    todo,
+    o.concurrency,
+    async (seedId) => {
+      const row = await generateOne(
+        corpus,
+        llm,
+        seedId,
+        { ...config, families },
+        prompt,
+        o.run,
+        store,
+        options,
+      );
+      store.putQuery(o.run, row);
+      progress.tick();
+    },
+    options.signal,
+  );
+  progress.done();
+  return summarizeQueries(store, o.run, seeds.length, finished.size, config);
+}
+
+async function generateOne(
+  corpus: Corpus,
+  llm: LanguageModel,
+  seedId: string,
+  config: GenerateConfig,
+  prompt: PromptTemplate,
+  run: string,
+  store: FretStore,
+  options: GenerateOptions,
+): Promise<QueryRow> {
+  const passage = corpus.get(seedId);
+  if (!passage) throw new UsageError(`seed passage "${seedId}" is no longer in the corpus`);
+  const family = pickByHash(config.families, 'fret-family', config.sampleSeed, seedId);
+  const messages = generationMessages(prompt, passage, family, config.maxPassageChars);
+  // A `pending` row (from a batch import) carries earlier attempts: continue after them.
+  const earlier = store.getQuery(run, seedId);
+  const history: { attempt: number; reason: string; detail: string }[] = earlier
+    ? (JSON.parse(earlier.history) as { attempt: number; reason: string; detail: string }[])
+    : [];
+  let promptTokens = earlier?.prompt_tokens ?? 0;
+  let completionTokens = earlier?.completion_tokens ?? 0;
+  for (let attempt = earlier?.attempts ?? 0; attempt <= config.retries; attempt++) {
+    const seed = callSeed('fret-generate', config.sampleSeed, seedId, attempt);
+    const { verdict, usage } = await generateAndCheck(
+      llm,
+      messages,
+      seed,
+      config,
+      passage.text,
+      options.signal,
+    );
+    promptTokens += usage.promptTokens;
+    completionTokens += usage.completionTokens;
+    const base = { item_id: seedId, seed_id: seedId, family: family.name, attempts: attempt + 1 };
+    if (verdict.ok) {
+      return {
+        ...base,
+        status: 'ok',
+        task: verdict.task,
+        query: verdict.query,
+        reason: null,
+        history: JSON.stringify(history),
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+      };
+    }
+    history.push({ attempt, reason: verdict.reason, detail: verdict.detail });
+  }
+  const last = history[history.length - 1];
+  return {
+    item_id: seedId,
+    seed_id: seedId,
+    family: family.name,
+    status: 'failed',
+    task: null,
+    query: null,
+    reason: last?.reason ?? 'no-attempt',
+    attempts: history.length,
+    history: JSON.stringify(history),
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+  };
+}
+
+/**
+ * One step-1 LLM call and its verdict. Output the LLM layer could not parse as schema-valid JSON (after its
+ * own retries) is an item-level failure (`malformed-json`, or `refusal` when the text is one); every other
+ * LLM error propagates and stops the job, since it would fail every item alike.
+ */
+export async function generateAndCheck(
+  llm: LanguageModel,
+  messages: { role: 'user'; content: string }[],
+  seed: number,
+  config: Pick<GenerateConfig, 'temperature' | 'maxTokens' | 'checks'>,
+  passageText: string,
+  signal?: AbortSignal,
+): Promise<{ verdict: CheckResult; usage: { promptTokens: number; completionTokens: number } }> {
+  try {
+    const out = await llm.generate(messages, {
+      jsonSchema: GENERATION_SCHEMA,
+      seed,
+      temperature: config.temperature,
+      maxTokens: config.maxTokens,
+      signal,
+    });
+    const text = out.value !== undefined ? JSON.stringify(out.value) : out.text;
+    return { verdict: checkGeneration(text, passageText, config.checks), usage: out.usage };
+  } catch (e) {
+    if (!isLlmError(e, 'LLM_OUTPUT')) throw e;
+    const reason = isRefusal(e.message.replace(/^.*?: the model output[^:]*: /s, '').replace(/^"/, ''))
+      ? 'refusal'
+      : 'malformed-json';
+    return {
+      verdict: { ok: false, reason, detail: e.message.slice(0, 200) },
+      usage: { promptTokens: 0, completionTokens: 0 },
+    };
+  }
+}
+
+/** Step-1 statistics of a run, from the database. */
+export function summarizeQueries(
+  store: FretStore,
+  run: string,
+  selected: number,
+  resumed: number,
+  config: Pick<GenerateConfig, 'shard' | 'prompt'>,
+): GenerateSummary {
+  const s: GenerateSummary = {
+    run,
+    shard: config.shard,
+    selected,
+    resumed,
+    ok: 0,
+    failed: 0,
+    failures: {},
+    families: {},
+    tokens: { prompt: 0, completion: 0 },
+    promptSha256: config.prompt.sha256,
+  };
+  for (const r of store.queries(run)) {
+    if (r.status === 'ok') {
+      s.ok++;
+      s.families[r.family] = (s.families[r.family] ?? 0) + 1;
+    } else if (r.status === 'failed') {
+      s.failed++;
+      const reason = r.reason as GenerationFailure;
+      s.failures[reason] = (s.failures[reason] ?? 0) + 1;
+    }
+    s.tokens.prompt += r.prompt_tokens;
+    s.tokens.completion += r.completion_tokens;
+  }
+  return s;
+}

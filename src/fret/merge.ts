@@ -1,0 +1,160 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { InputError } from '../errors/InputError.js';
+import { UsageError } from '../errors/UsageError.js';
+import { atomicWriteFile } from '../util/atomicWrite.js';
+import { stableStringify } from '../util/hash.js';
+import { DATASET_FILES, type DatasetManifest, toParquet, writeJsonl } from './dataset.js';
+import type { FretExample } from './mine.js';
+import { relabelStats } from './selection.js';
+import { parseShard } from './shard.js';
+
+/** What {@link mergeDatasets} did. */
+export interface MergeSummary {
+  inputs: number;
+  examples: number;
+  /** Lines whose id was already merged from another input (identical content: dropped). */
+  duplicates: number;
+  shards: string[];
+  /** Shards of the n-way split that no input holds. */
+  missingShards: string[];
+}
+
+/**
+ * Combines FRet dataset folders written by shards of one job (`--shard i/n` on n machines) into one:
+ * the examples in id order, and a manifest with summed counts, histograms and tokens and a relabel rate
+ * recomputed over all examples. Inputs must come from the same settings apart from the shard, and the same
+ * example must not differ between inputs.
+ *
+ * @throws InputError for an unreadable input or conflicting examples; UsageError for inputs of different jobs.
+ */
+export async function mergeDatasets(
+  inputs: readonly string[],
+  outDir: string,
+  options: { parquet?: boolean } = {},
+): Promise<MergeSummary> {
+  if (inputs.length === 0) throw new UsageError('merge needs at least one dataset folder');
+  const manifests = await Promise.all(inputs.map(readManifest));
+  const first = manifests[0] as DatasetManifest;
+  const identity = (m: DatasetManifest): string =>
+    stableStringify({
+      run: m.run,
+      scoring: m.scoring,
+      generate: withoutShard(m.config.generate),
+      mine: withoutShard(m.config.mine),
+    });
+  manifests.forEach((m, i) => {
+    if (identity(m) !== identity(first)) {
+      throw new UsageError(
+        `${inputs[i]} was made with other settings than ${inputs[0]} (run, generation or mining settings differ); only shards of one job can be merged`,
+      );
+    }
+  });
+  const shards = manifests.flatMap((m) => m.shards);
+  const seen = new Set<string>();
+  for (const [i, s] of shards.entries()) {
+    if (seen.has(s)) throw new UsageError(`shard ${s} appears twice among the inputs (${inputs[i] ?? ''})`);
+    seen.add(s);
+  }
+  const count = parseShard(shards[0] as string).count;
+  const missing = Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((s) => !seen.has(s));
+
+  const byId = new Map<string, { line: string; example: FretExample }>();
+  let duplicates = 0;
+  for (const dir of inputs) {
+    const file = join(dir, DATASET_FILES.jsonl);
+    let n = 0;
+    for await (const line of createInterface({
+      input: createReadStream(file),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    })) {
+      n++;
+      if (line.trim() === '') continue;
+      let example: FretExample;
+      try {
+        example = JSON.parse(line) as FretExample;
+      } catch (e) {
+        throw new InputError({ file, line: n }, 'not valid JSON', { cause: e });
+      }
+      const prev = byId.get(example.id);
+      if (prev) {
+        if (prev.line !== line)
+          throw new InputError(
+            { file, line: n, field: 'id' },
+            `example "${example.id}" differs from the one in another input`,
+          );
+        duplicates++;
+        continue;
+      }
+      byId.set(example.id, { line, example });
+    }
+  }
+  const examples = [...byId.values()]
+    .sort((a, b) => (a.example.id < b.example.id ? -1 : 1))
+    .map((x) => x.example);
+  await writeJsonl(join(outDir, DATASET_FILES.jsonl), examples);
+  if (options.parquet)
+    await atomicWriteFile(join(outDir, DATASET_FILES.parquet), new Uint8Array(toParquet(examples)));
+
+  const merged: DatasetManifest = {
+    ...first,
+    created_at: new Date().toISOString(),
+    shards: [...shards].sort(),
+    counts: sumRecords(manifests.map((m) => m.counts)) as DatasetManifest['counts'],
+    task_families: sumRecords(manifests.map((m) => m.task_families)),
+    relabel: (() => {
+      const r = relabelStats(examples);
+      return { with_seed: r.withSeed, relabeled: r.relabeled, rate: r.rate };
+    })(),
+    failures: {
+      generate: sumRecords(manifests.map((m) => m.failures.generate)),
+      mine: sumRecords(manifests.map((m) => m.failures.mine)),
+    },
+    tokens: {
+      generate: sumRecords(manifests.map((m) => m.tokens.generate)) as DatasetManifest['tokens']['generate'],
+      mine: sumRecords(manifests.map((m) => m.tokens.mine)) as DatasetManifest['tokens']['mine'],
+    },
+    files: { jsonl: DATASET_FILES.jsonl, parquet: options.parquet ? DATASET_FILES.parquet : null },
+  };
+  merged.counts.examples = examples.length;
+  merged.counts.with_negative = examples.filter((e) => e.negative !== null).length;
+  await atomicWriteFile(
+    join(outDir, DATASET_FILES.manifest),
+    `${JSON.stringify({ ...merged, missing_shards: missing }, null, 2)}\n`,
+  );
+  return {
+    inputs: inputs.length,
+    examples: examples.length,
+    duplicates,
+    shards: merged.shards,
+    missingShards: missing,
+  };
+}
+
+async function readManifest(dir: string): Promise<DatasetManifest> {
+  const file = join(dir, DATASET_FILES.manifest);
+  let m: DatasetManifest;
+  try {
+    m = JSON.parse(await readFile(file, 'utf8')) as DatasetManifest;
+  } catch (e) {
+    throw new InputError({ file }, `cannot read a FRet manifest: ${(e as Error).message}`, { cause: e });
+  }
+  if (m.format !== 'gecko-fret' || m.version !== 1 || !Array.isArray(m.shards)) {
+    throw new InputError({ file, field: 'format' }, 'expected a gecko-fret version 1 manifest');
+  }
+  return m;
+}
+
+function withoutShard(config: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!config) return null;
+  const { shard: _shard, ...rest } = config;
+  return rest;
+}
+
+function sumRecords(records: readonly Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of records) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+}

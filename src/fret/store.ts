@@ -1,0 +1,147 @@
+import type Database from 'better-sqlite3';
+import { UsageError } from '../errors/UsageError.js';
+import { stableStringify } from '../util/hash.js';
+import type { Workspace } from '../workspace/Workspace.js';
+import { FRET_MIGRATIONS } from './schema.js';
+
+/** One step-1 outcome as stored. */
+export interface QueryRow {
+  item_id: string;
+  seed_id: string | null;
+  family: string;
+  status: 'ok' | 'failed' | 'pending';
+  task: string | null;
+  query: string | null;
+  reason: string | null;
+  attempts: number;
+  history: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+/** One step-2 outcome as stored; `example` is the dataset line's JSON. */
+export interface ExampleRow {
+  item_id: string;
+  status: 'ok' | 'failed';
+  reason: string | null;
+  example: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  scored_tokens: number;
+}
+
+/** FRet's tables in a workspace, with the statements each stage needs. */
+export class FretStore {
+  readonly db: Database.Database;
+
+  constructor(workspace: Workspace) {
+    workspace.migrate('fret', FRET_MIGRATIONS);
+    this.db = workspace.db;
+  }
+
+  /**
+   * Records the settings of a job the first time, and checks them on every restart: resuming with other
+   * settings would mix two kinds of examples in one dataset.
+   *
+   * @throws UsageError naming the settings that changed.
+   */
+  ensureJob(run: string, job: string, config: Record<string, unknown>): void {
+    const json = stableStringify(config);
+    const row = this.db
+      .prepare<[string, string], { config: string }>('SELECT config FROM fret_jobs WHERE run = ? AND job = ?')
+      .get(run, job);
+    if (!row) {
+      this.db
+        .prepare('INSERT INTO fret_jobs(run, job, config, created_at) VALUES (?, ?, ?, ?)')
+        .run(run, job, json, new Date().toISOString());
+      return;
+    }
+    if (row.config === json) return;
+    const before = JSON.parse(row.config) as Record<string, unknown>;
+    const changed = [...new Set([...Object.keys(before), ...Object.keys(config)])].filter(
+      (k) => stableStringify(before[k]) !== stableStringify(config[k]),
+    );
+    throw new UsageError(
+      `run "${run}" (${job}) was started with other settings (changed: ${changed.join(', ')}). ` +
+        'Resume with the same settings, or start a new run with --run NAME.',
+    );
+  }
+
+  /** The settings a job was started with, or undefined. */
+  jobConfig(run: string, job: string): Record<string, unknown> | undefined {
+    const row = this.db
+      .prepare<[string, string], { config: string }>('SELECT config FROM fret_jobs WHERE run = ? AND job = ?')
+      .get(run, job);
+    return row ? (JSON.parse(row.config) as Record<string, unknown>) : undefined;
+  }
+
+  /** Item ids of step 1 that are finished (ok or failed for good); `pending` ones are still to do. */
+  finishedQueryIds(run: string): Set<string> {
+    const rows = this.db
+      .prepare<[string], { item_id: string }>(
+        "SELECT item_id FROM fret_queries WHERE run = ? AND status IN ('ok', 'failed')",
+      )
+      .all(run);
+    return new Set(rows.map((r) => r.item_id));
+  }
+
+  getQuery(run: string, itemId: string): QueryRow | undefined {
+    return this.db
+      .prepare<[string, string], QueryRow>('SELECT * FROM fret_queries WHERE run = ? AND item_id = ?')
+      .get(run, itemId);
+  }
+
+  /** Inserts or replaces an item's step-1 outcome (a retry of a `pending` item replaces it). */
+  putQuery(run: string, row: QueryRow): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO fret_queries(run, item_id, seed_id, family, status, task, query, reason, attempts,
+           history, prompt_tokens, completion_tokens)
+         VALUES (@run, @item_id, @seed_id, @family, @status, @task, @query, @reason, @attempts, @history,
+           @prompt_tokens, @completion_tokens)`,
+      )
+      .run({ run, ...row });
+  }
+
+  /** All step-1 rows of a run in item order (stable output order, whatever the processing order was). */
+  queries(run: string, status?: QueryRow['status']): QueryRow[] {
+    return status
+      ? this.db
+          .prepare<[string, string], QueryRow>(
+            'SELECT * FROM fret_queries WHERE run = ? AND status = ? ORDER BY item_id',
+          )
+          .all(run, status)
+      : this.db
+          .prepare<[string], QueryRow>('SELECT * FROM fret_queries WHERE run = ? ORDER BY item_id')
+          .all(run);
+  }
+
+  finishedExampleIds(run: string, job: string): Set<string> {
+    const rows = this.db
+      .prepare<[string, string], { item_id: string }>(
+        'SELECT item_id FROM fret_examples WHERE run = ? AND job = ?',
+      )
+      .all(run, job);
+    return new Set(rows.map((r) => r.item_id));
+  }
+
+  /** Records an item's step-2 outcome once; a second write of the same item is ignored (never duplicated). */
+  putExample(run: string, job: string, row: ExampleRow): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO fret_examples(run, job, item_id, status, reason, example, prompt_tokens,
+           completion_tokens, scored_tokens)
+         VALUES (@run, @job, @item_id, @status, @reason, @example, @prompt_tokens, @completion_tokens, @scored_tokens)`,
+      )
+      .run({ run, job, ...row });
+  }
+
+  /** All step-2 rows of a mining job, in item order. */
+  examples(run: string, job: string): ExampleRow[] {
+    return this.db
+      .prepare<[string, string], ExampleRow>(
+        'SELECT item_id, status, reason, example, prompt_tokens, completion_tokens, scored_tokens FROM fret_examples WHERE run = ? AND job = ? ORDER BY item_id',
+      )
+      .all(run, job);
+  }
+}
