@@ -1,0 +1,96 @@
+/**
+ * Validation of JSON outputs against the caller's schema (ajv: the standard, fast JSON-schema validator),
+ * and lenient extraction of a JSON value from free text for servers without schema-constrained output.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { LlmError } from './errors/LlmError.js';
+import type { JsonSchema } from './types.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+// Compiling a schema costs far more than validating; FRet validates thousands of outputs against one schema.
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    try {
+      v = ajv.compile(schema);
+    } catch (e) {
+      throw new LlmError(`Invalid jsonSchema: ${(e as Error).message}`, { code: 'LLM_SPEC', cause: e });
+    }
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+/**
+ * Parses `text` as JSON (the whole text, else the first `{...}` / `[...]` block in it) and validates it
+ * against `schema`.
+ * @throws LlmError (`LLM_OUTPUT`) naming `where` and the first schema violations.
+ * @example
+ * const value = parseJsonOutput('{"task":"t","query":"q"}', schema, 'llama:tiny.gguf');
+ */
+export function parseJsonOutput(text: string, schema: JsonSchema, where: string): unknown {
+  const value = extractJson(text);
+  if (value === undefined) {
+    throw new LlmError(`${where}: the model output is not JSON: ${excerpt(text)}`, { code: 'LLM_OUTPUT' });
+  }
+  const validate = validatorFor(schema);
+  if (!validate(value)) {
+    const problems = (validate.errors ?? [])
+      .slice(0, 3)
+      .map((e) => `${e.instancePath || '/'} ${e.message}`)
+      .join('; ');
+    throw new LlmError(`${where}: the model output does not match the JSON schema (${problems}): ${excerpt(text)}`, {
+      code: 'LLM_OUTPUT',
+    });
+  }
+  return value;
+}
+
+/** Checks that `schema` compiles, so a bad schema fails before any model call. */
+export function checkJsonSchema(schema: JsonSchema): void {
+  validatorFor(schema);
+}
+
+function extractJson(text: string): unknown {
+  const trimmed = text.trim().replace(/^```(?:json)?\s*|\s*```$/g, '');
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    // Models without constrained output often wrap the JSON in prose; take the outermost braces.
+    const start = trimmed.search(/[[{]/);
+    const end = Math.max(trimmed.lastIndexOf('}'), trimmed.lastIndexOf(']'));
+    if (start < 0 || end <= start) return undefined;
+    try {
+      return JSON.parse(trimmed.slice(start, end + 1));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function excerpt(text: string): string {
+  const t = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return JSON.stringify(t);
+}
+
+/** How many generations a JSON call may take before its output error is final. */
+export const JSON_ATTEMPTS = 3;
+
+/**
+ * Runs `attempt(i)` until it returns, retrying only on unusable JSON output (`LLM_OUTPUT`) up to
+ * {@link JSON_ATTEMPTS} times. Callers vary the seed by `i`, so retries stay reproducible.
+ */
+export async function retryOnBadJson<T>(attempt: (i: number) => Promise<T>, retryable = true): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < (retryable ? JSON_ATTEMPTS : 1); i++) {
+    try {
+      return await attempt(i);
+    } catch (e) {
+      if (!(e instanceof LlmError) || e.code !== 'LLM_OUTPUT') throw e;
+      last = e;
+    }
+  }
+  throw last;
+}
