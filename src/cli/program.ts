@@ -3,6 +3,7 @@ import { isGeckoError } from '../errors/GeckoError.js';
 import { isUsageError } from '../errors/UsageError.js';
 import { VERSION } from '../version.js';
 import { registerCorpusCommands } from './commands/corpus/index.js';
+import { registerFretCommands } from './commands/fret/index.js';
 
 /** Exit codes: documented in `gecko --help` and the README. */
 export const EXIT_OK = 0;
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
         '  $ gecko corpus stats --json',
     );
   registerCorpusCommands(program);
+  registerFretCommands(program);
   return program;
 }
 

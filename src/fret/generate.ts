@@ -7,6 +7,7 @@ import { type Reporter, silentReporter } from '../util/Reporter.js';
 import {
   type CheckResult,
   checkGeneration,
+  DEFAULT_OUTPUT_CHECKS,
   type GenerationFailure,
   isRefusal,
   type OutputChecks,
@@ -74,13 +75,22 @@ export interface GenerateSummary {
   promptSha256: string;
 }
 
-/** JSON schema of a step-1 answer: constrained decoding where the provider supports it. */
-export const GENERATION_SCHEMA: Record<string, unknown> = {
-  type: 'object',
-  properties: { task: { type: 'string' }, query: { type: 'string' } },
-  required: ['task', 'query'],
-  additionalProperties: false,
-};
+/**
+ * JSON schema of a step-1 answer, with the length bounds of the checks: a grammar-constrained model then
+ * cannot run past `maxTokens` mid-string, and a schema-following API is told the limits.
+ */
+export function generationSchema(checks: OutputChecks = {}): Record<string, unknown> {
+  const c = { ...DEFAULT_OUTPUT_CHECKS, ...checks };
+  return {
+    type: 'object',
+    properties: {
+      task: { type: 'string', minLength: c.minTaskChars, maxLength: c.maxTaskChars },
+      query: { type: 'string', minLength: c.minQueryChars, maxLength: c.maxQueryChars },
+    },
+    required: ['task', 'query'],
+    additionalProperties: false,
+  };
+}
 
 /** The resolved settings that define a step-1 job (stored, and compared on resume). */
 export interface GenerateConfig {
@@ -265,6 +275,17 @@ async function generateOne(
   };
 }
 
+// One schema object per checks object: the LLM layer caches compiled validators and grammars by identity.
+const schemas = new WeakMap<OutputChecks, Record<string, unknown>>();
+function schemaFor(checks: OutputChecks): Record<string, unknown> {
+  let s = schemas.get(checks);
+  if (!s) {
+    s = generationSchema(checks);
+    schemas.set(checks, s);
+  }
+  return s;
+}
+
 /**
  * One step-1 LLM call and its verdict. Output the LLM layer could not parse as schema-valid JSON (after its
  * own retries) is an item-level failure (`malformed-json`, or `refusal` when the text is one); every other
@@ -280,7 +301,7 @@ export async function generateAndCheck(
 ): Promise<{ verdict: CheckResult; usage: { promptTokens: number; completionTokens: number } }> {
   try {
     const out = await llm.generate(messages, {
-      jsonSchema: GENERATION_SCHEMA,
+      jsonSchema: schemaFor(config.checks),
       seed,
       temperature: config.temperature,
       maxTokens: config.maxTokens,

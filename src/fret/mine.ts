@@ -51,7 +51,8 @@ export interface FretExample {
   candidates: string[];
   scores: Record<string, (number | null)[]>;
   ranks: Record<string, number[]>;
-  llm: { model: string | null; scoring: string; job: string };
+  /** Who ranked the candidates (the mining job's settings are in the manifest). */
+  llm: { model: string | null; scoring: string };
 }
 
 /** Wall-clock milliseconds spent per stage, summed over items (stages of concurrent items overlap). */
@@ -253,6 +254,6 @@ function buildExample(
       retriever: passages.map((p) => retrieval.get(p.id) ?? null),
     },
     ranks: verdict.ranks,
-    llm: { model: (judge.config.llm as string | undefined) ?? null, scoring: judge.scoring, job: ctx.job },
+    llm: { model: (judge.config.llm as string | undefined) ?? null, scoring: judge.scoring },
   };
 }

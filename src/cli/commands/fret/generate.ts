@@ -1,0 +1,141 @@
+import type { Command } from 'commander';
+import { openCorpus } from '../../../corpus/Corpus.js';
+import type { OutputChecks } from '../../../fret/checks.js';
+import { writeJsonl } from '../../../fret/dataset.js';
+import { DEFAULT_GENERATE, type GenerateOptions, generateQueries } from '../../../fret/generate.js';
+import { parseShard } from '../../../fret/shard.js';
+import { FretStore } from '../../../fret/store.js';
+import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
+import { openLlm, parseNumber } from './resources.js';
+
+/** Options shared by `fret generate` and `fret export-batch` (the settings that define step 1). */
+export interface GenerateArgs {
+  run: string;
+  limit?: string;
+  seed: string;
+  families?: string;
+  prompt?: string;
+  lang?: string;
+  retries: string;
+  temperature: string;
+  maxTokens: string;
+  maxPassageChars: string;
+  maxQueryChars?: string;
+  shard?: string;
+}
+
+/** Declares the step-1 options on a command. */
+export function addGenerateOptions(cmd: Command): Command {
+  return cmd
+    .option('--run <name>', 'run name (a workspace can hold several)', DEFAULT_GENERATE.run)
+    .option('--limit <n>', 'number of seed passages, sampled with --seed (default: all)')
+    .option(
+      '--seed <n>',
+      'seed of the passage sample, task families and sampling',
+      String(DEFAULT_GENERATE.sampleSeed),
+    )
+    .option(
+      '--families <list|file.json>',
+      'task families: comma-separated default names, or a JSON file of [{name, hint}]',
+    )
+    .option('--prompt <file>', 'generation prompt file (default: prompts/fret/generate.v1.md)')
+    .option('--lang <code>', 'expected query language (ISO 639-1), or "any" (default: the passage language)')
+    .option(
+      '--retries <k>',
+      'extra attempts with a new sampling seed after a rejected answer',
+      String(DEFAULT_GENERATE.retries),
+    )
+    .option('--temperature <t>', 'sampling temperature', String(DEFAULT_GENERATE.temperature))
+    .option('--max-tokens <n>', 'most tokens per answer', String(DEFAULT_GENERATE.maxTokens))
+    .option(
+      '--max-passage-chars <n>',
+      'passages are cut to this length in prompts',
+      String(DEFAULT_GENERATE.maxPassageChars),
+    )
+    .option('--max-query-chars <n>', 'longest accepted query (default 500)')
+    .option('--shard <i/n>', 'only this shard of the seeds (stable hash partition)');
+}
+
+/** Turns the parsed step-1 options into library options. */
+export function generateOptionsFrom(args: GenerateArgs): GenerateOptions {
+  const checks: OutputChecks = {};
+  if (args.lang) checks.language = args.lang;
+  if (args.maxQueryChars) checks.maxQueryChars = parsePositiveInt('--max-query-chars', args.maxQueryChars);
+  return {
+    run: args.run,
+    limit: args.limit ? parsePositiveInt('--limit', args.limit) : undefined,
+    sampleSeed: parseNonNegativeInt('--seed', args.seed),
+    families: args.families,
+    promptFile: args.prompt,
+    checks,
+    retries: parseNonNegativeInt('--retries', args.retries),
+    temperature: parseNumber('--temperature', args.temperature, 0),
+    maxTokens: parsePositiveInt('--max-tokens', args.maxTokens),
+    maxPassageChars: parsePositiveInt('--max-passage-chars', args.maxPassageChars),
+    shard: args.shard ? parseShard(args.shard) : undefined,
+  };
+}
+
+export function registerGenerateCommand(fret: Command): void {
+  addGenerateOptions(
+    fret
+      .command('generate')
+      .description(
+        'FRet step 1: the LLM writes a {task, query} for each seed passage (checked, retried, resumable)',
+      )
+      .requiredOption('--llm <spec>', 'language model, e.g. llama:./model.gguf'),
+  )
+    .option('--concurrency <n>', 'seeds in flight at once', String(DEFAULT_GENERATE.concurrency))
+    .option('--out <file>', 'also write the queries (and failures with reasons) as JSONL')
+    .addHelpText(
+      'after',
+      '\nProgress is stored per seed in the workspace: run the same command again after an interruption and it\n' +
+        'continues without repeating finished seeds. Each answer must be JSON {task, query}, non-empty, within\n' +
+        'length bounds, not a refusal, not a copy of the passage, and in the passage language (or --lang).\n\n' +
+        'Examples:\n' +
+        '  $ gecko fret generate --llm llama:./qwen2.5-1.5b-instruct-q4_k_m.gguf --limit 1000\n' +
+        '  $ gecko fret generate --llm llama:./m.gguf --families "question answering,fact checking" --shard 0/4',
+    )
+    .action(async (args: GenerateArgs & { llm: string; concurrency: string; out?: string }, cmd: Command) => {
+      const ctx = contextFrom(cmd);
+      const options = generateOptionsFrom(args);
+      const concurrency = parsePositiveInt('--concurrency', args.concurrency);
+      const corpus = openCorpus(ctx.work);
+      const llm = await openLlm(args.llm, ctx.reporter);
+      try {
+        const s = await generateQueries(corpus, llm, { ...options, concurrency, reporter: ctx.reporter });
+        if (args.out) {
+          const rows = new FretStore(corpus.workspace).queries(args.run).map((q) => ({
+            id: q.item_id,
+            seed_id: q.seed_id,
+            family: q.family,
+            status: q.status,
+            task: q.task,
+            query: q.query,
+            reason: q.reason,
+            attempts: q.attempts,
+            history: JSON.parse(q.history) as unknown,
+          }));
+          await writeJsonl(args.out, rows);
+        }
+        ctx.print(s, () =>
+          [
+            `run ${s.run} (shard ${s.shard}): ${s.selected} seeds, ${s.ok} queries, ${s.failed} failed` +
+              (s.resumed ? ` (${s.resumed} done before this call)` : ''),
+            `failures: ${
+              Object.entries(s.failures)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'none'
+            }`,
+            `families: ${Object.entries(s.families)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`,
+            `tokens: ${s.tokens.prompt} prompt, ${s.tokens.completion} completion`,
+          ].join('\n'),
+        );
+      } finally {
+        await llm.close();
+        corpus.close();
+      }
+    });
+}

@@ -1,0 +1,81 @@
+import type { Corpus } from '../../../corpus/Corpus.js';
+import { UsageError } from '../../../errors/UsageError.js';
+import { DenseRetriever } from '../../../fret/retrieve/DenseRetriever.js';
+import { OpenAiEmbedder } from '../../../fret/retrieve/OpenAiEmbedder.js';
+import {
+  Bm25Retriever,
+  HybridRetriever,
+  type LexicalQueryText,
+  type Retriever,
+} from '../../../fret/retrieve/Retriever.js';
+import type { NegativeRule } from '../../../fret/selection.js';
+import { createLlamaProvider } from '../../../llm/llama/LlamaProvider.js';
+import type { LanguageModel } from '../../../llm/types.js';
+import type { Embedder } from '../../../model/Embedder.js';
+import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
+import type { Reporter } from '../../../util/Reporter.js';
+
+/**
+ * Opens the language model of `--llm SPEC`.
+ * `llama:PATH.gguf` (or `llama:hf:org/repo/file.gguf`) runs locally through node-llama-cpp.
+ */
+export async function openLlm(spec: string, reporter: Reporter): Promise<LanguageModel> {
+  if (spec.startsWith('llama:')) return createLlamaProvider({ model: spec.slice('llama:'.length), reporter });
+  throw new UsageError(
+    `--llm must be "llama:PATH.gguf" or "llama:hf:org/repo/file.gguf", got "${spec}" (the OpenAI-compatible provider spec "openai:URL#model" needs the LLM layer's spec parser, not yet in this build)`,
+  );
+}
+
+/** Opens `--embedder SPEC`: `openai:BASE_URL#model` (a `/v1/embeddings` endpoint) or a static model folder / repo id. */
+export async function openEmbedder(
+  spec: string,
+  keyEnv: string | undefined,
+  reporter: Reporter,
+): Promise<Embedder> {
+  if (spec.startsWith('openai:')) return OpenAiEmbedder.create(spec, { apiKeyEnv: keyEnv });
+  return loadStaticModel(spec, { reporter });
+}
+
+/** Builds `--retriever bm25|dense|hybrid`. */
+export async function openRetriever(
+  corpus: Corpus,
+  kind: string,
+  args: { embedder?: string; embedderKeyEnv?: string; bm25Text: string; rrfK: number },
+  reporter: Reporter,
+): Promise<Retriever> {
+  if (args.bm25Text !== 'unified' && args.bm25Text !== 'query') {
+    throw new UsageError(`--bm25-text must be unified or query, got "${args.bm25Text}"`);
+  }
+  const bm25 = new Bm25Retriever(corpus, args.bm25Text as LexicalQueryText);
+  if (kind === 'bm25') return bm25;
+  if (kind !== 'dense' && kind !== 'hybrid')
+    throw new UsageError(`--retriever must be bm25, dense or hybrid, got "${kind}"`);
+  if (!args.embedder)
+    throw new UsageError(
+      `--retriever ${kind} needs --embedder SPEC (openai:URL#model, or a static model folder)`,
+    );
+  const embedder = await openEmbedder(args.embedder, args.embedderKeyEnv, reporter);
+  const dense = await DenseRetriever.open(corpus, embedder, { reporter });
+  return kind === 'dense' ? dense : new HybridRetriever(bm25, dense, { k: args.rrfK });
+}
+
+/** Parses `--negative nth|nth:K|random|none`. */
+export function parseNegativeRule(value: string): NegativeRule {
+  if (value === 'nth') return { kind: 'nth' };
+  if (value === 'random' || value === 'none') return { kind: value };
+  const m = /^nth:(\d+)$/.exec(value);
+  if (m && Number(m[1]) >= 2) return { kind: 'nth', nth: Number(m[1]) };
+  throw new UsageError(
+    `--negative must be nth (the N-th ranked), nth:K (K >= 2), random or none, got "${value}"`,
+  );
+}
+
+/** Parses a number option (finite, optionally non-negative). */
+export function parseNumber(name: string, value: string, min = Number.NEGATIVE_INFINITY): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min)
+    throw new UsageError(
+      `${name} must be a number${min > Number.NEGATIVE_INFINITY ? ` >= ${min}` : ''}, got "${value}"`,
+    );
+  return n;
+}
