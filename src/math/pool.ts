@@ -51,14 +51,16 @@ export function meanPool(input: PoolInput, out: Float32Array): Float32Array {
 }
 
 /**
- * Backward pass of {@link meanPool}: given dL/d(pooled) for each text (B x dim), calls `addRow(id, scale,
- * gradRowOffset)` meaning "dL/dE[id] += scale * grad[gradRowOffset .. + dim]", and accumulates dL/dw into
- * `weightGrad` when weights are learned. The caller owns the sparse row storage.
+ * Backward pass of {@link meanPool}: given dL/d(pooled) (B x dim), adds each token's share into the gradient
+ * row of its table row: `gradRows[slot[t]] += (w[id_t] / n_b) * grad[b]`, where `slot[t]` (one per token
+ * position, from the caller's sparse row store) says which gradient row table row `ids[t]` accumulates in.
+ * With learned weights, also `weightGrad[id_t] += (E[id_t] . grad[b]) / n_b`.
  */
 export function meanPoolBackward(
   input: PoolInput,
   grad: Float32Array,
-  addRow: (id: number, scale: number, gradOffset: number) => void,
+  slot: Int32Array,
+  gradRows: Float32Array,
   weightGrad?: Float32Array | null,
 ): void {
   const { table, dim, ids, offsets } = input;
@@ -73,8 +75,9 @@ export function meanPoolBackward(
     const g = b * dim;
     for (let t = start; t < end; t++) {
       const id = ids[t]!;
-      const w = weights === null ? 1 : weights[id]!;
-      addRow(id, w * inv, g);
+      const scale = weights === null ? inv : weights[id]! * inv;
+      const o = slot[t]! * dim;
+      for (let c = 0; c < dim; c++) gradRows[o + c]! += scale * grad[g + c]!;
       if (weightGrad) {
         const row = id * dim;
         let dot = 0;

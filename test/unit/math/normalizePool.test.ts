@@ -58,8 +58,8 @@ describe('mean pooling', () => {
   });
 
   it('backward spreads the gradient over rows and weights', () => {
-    const rows: [number, number, number][] = [];
     const wg = new Float32Array(3);
+    const gradRows = new Float32Array(4); // two slots of dim 2
     meanPoolBackward(
       {
         table,
@@ -69,13 +69,12 @@ describe('mean pooling', () => {
         weights: Float32Array.of(2, 1, 0.5),
       },
       Float32Array.of(1, -1),
-      (id, scale, off) => rows.push([id, scale, off]),
+      Int32Array.of(1, 0),
+      gradRows,
       wg,
     );
-    expect(rows).toEqual([
-      [0, 1, 0],
-      [2, 0.25, 0],
-    ]);
+    // token 0 (slot 1): w/n = 2/2 = 1; token 2 (slot 0): 0.5/2 = 0.25
+    expect(Array.from(gradRows)).toEqual([0.25, -0.25, 1, -1]);
     // dL/dw0 = (E0 . g) / n = (1 - 0) / 2; dL/dw2 = (2 - 2) / 2
     expect(Array.from(wg)).toEqual([0.5, 0, 0]);
   });

@@ -1,0 +1,145 @@
+import { meanPool, meanPoolBackward } from '../math/pool.js';
+import type { StaticModel } from '../model/StaticModel.js';
+import type { Dataset } from './data/Dataset.js';
+import type { EmbeddingLoss, LossBatch } from './loss/types.js';
+import { type AdamOptions, type AdamState, SparseAdam } from './optim/SparseAdam.js';
+import { SparseRows } from './optim/SparseRows.js';
+
+/** Token ids of every dataset text, CSR: text t owns ids[offsets[t] .. offsets[t+1]). */
+export interface TokenizedTexts {
+  ids: Int32Array;
+  offsets: Int32Array;
+  truncated: number;
+}
+
+export interface StepResult {
+  loss: number;
+  parts: Record<string, number>;
+  gradNorm: number;
+  /** Texts in the batch (anchors + positives + hard negatives). */
+  texts: number;
+}
+
+/**
+ * One optimisation step of the static model: gather the batch's pre-tokenised texts, pool them with the
+ * shared kernel, run the loss, back-propagate into the touched table rows (and token weights), clip, and
+ * apply lazy Adam. Holds the optimiser state.
+ */
+export class StepRunner {
+  readonly adam: SparseAdam;
+  readonly weightAdam: SparseAdam | null;
+  private readonly rows: SparseRows;
+  private readonly weightRows: SparseRows | null;
+  private readonly weightGrad: Float32Array | null;
+
+  constructor(
+    private readonly model: StaticModel,
+    private readonly ds: Dataset,
+    private readonly tokens: TokenizedTexts,
+    private readonly loss: EmbeddingLoss,
+    private readonly clipNorm: number,
+    adam: AdamOptions,
+    state?: { table: AdamState; weights?: AdamState | undefined },
+  ) {
+    const v = model.tokenizer.vocabSize;
+    this.adam = new SparseAdam(model.table, model.dimensions, adam, state?.table);
+    this.rows = new SparseRows(v, model.dimensions);
+    if (model.weights) {
+      // Token weights get no weight decay: decaying them towards 0 would shrink every text's vector.
+      this.weightAdam = new SparseAdam(model.weights, 1, { ...adam, weightDecay: 0 }, state?.weights);
+      this.weightRows = new SparseRows(v, 1);
+      this.weightGrad = new Float32Array(v);
+    } else {
+      this.weightAdam = null;
+      this.weightRows = null;
+      this.weightGrad = null;
+    }
+  }
+
+  step(examples: Int32Array, lr: number, hardNegatives: boolean): StepResult {
+    const { ds, tokens, model } = this;
+    const b = examples.length;
+    const d = model.dimensions;
+    const negIdx: number[] = [];
+    if (hardNegatives) for (let i = 0; i < b; i++) if (ds.negative[examples[i]!]! >= 0) negIdx.push(i);
+    const textIds = new Int32Array(2 * b + negIdx.length);
+    for (let i = 0; i < b; i++) {
+      textIds[i] = ds.anchor[examples[i]!]!;
+      textIds[b + i] = ds.positive[examples[i]!]!;
+    }
+    negIdx.forEach((i, k) => {
+      textIds[2 * b + k] = ds.negative[examples[i]!]!;
+    });
+    // Gather the texts' ids into one flat batch.
+    const offsets = new Int32Array(textIds.length + 1);
+    let total = 0;
+    for (let r = 0; r < textIds.length; r++) {
+      const t = textIds[r]!;
+      total += tokens.offsets[t + 1]! - tokens.offsets[t]!;
+      offsets[r + 1] = total;
+    }
+    const ids = new Int32Array(total);
+    for (let r = 0; r < textIds.length; r++) {
+      const t = textIds[r]!;
+      ids.set(tokens.ids.subarray(tokens.offsets[t]!, tokens.offsets[t + 1]!), offsets[r]!);
+    }
+    const poolIn = { table: model.table, dim: d, ids, offsets, weights: model.weights };
+    const pooled = meanPool(poolIn, new Float32Array(textIds.length * d));
+
+    let negatives: Float32Array | null = null;
+    let hasNegative: Uint8Array | null = null;
+    if (negIdx.length > 0) {
+      negatives = new Float32Array(b * d);
+      hasNegative = new Uint8Array(b);
+      negIdx.forEach((i, k) => {
+        negatives!.set(pooled.subarray((2 * b + k) * d, (2 * b + k + 1) * d), i * d);
+        hasNegative![i] = 1;
+      });
+    }
+    const batch: LossBatch = {
+      rows: b,
+      dim: d,
+      anchors: pooled.subarray(0, b * d),
+      positives: pooled.subarray(b * d, 2 * b * d),
+      negatives,
+      hasNegative,
+    };
+    const r = this.loss.compute(batch);
+    const gradPooled = new Float32Array(pooled.length);
+    gradPooled.set(r.grad.anchors, 0);
+    gradPooled.set(r.grad.positives, b * d);
+    if (r.grad.negatives) {
+      negIdx.forEach((i, k) => {
+        gradPooled.set(r.grad.negatives!.subarray(i * d, (i + 1) * d), (2 * b + k) * d);
+      });
+    }
+    const rows = this.rows;
+    const wg = this.weightGrad;
+    const slots = rows.slots(ids);
+    meanPoolBackward(poolIn, gradPooled, slots, rows.grad, wg);
+    let sq = rows.squaredNorm();
+    if (wg && this.weightRows) {
+      for (let s = 0; s < rows.count; s++) {
+        const id = rows.ids[s]!;
+        this.weightRows.grad[this.weightRows.slot(id)] = wg[id]!;
+        sq += wg[id]! * wg[id]!;
+        wg[id] = 0;
+      }
+    }
+    const gradNorm = Math.sqrt(sq);
+    const scale = this.clipNorm > 0 && gradNorm > this.clipNorm ? this.clipNorm / gradNorm : 1;
+    this.adam.step(rows, lr, scale);
+    if (this.weightAdam && this.weightRows) {
+      this.weightAdam.step(this.weightRows, lr, scale);
+      this.weightRows.clear();
+    }
+    rows.clear();
+    return { loss: r.loss, parts: r.parts, gradNorm, texts: textIds.length };
+  }
+}
+
+/** Tokenises every dataset text once (training reuses the ids every epoch). */
+export function tokenizeTexts(model: StaticModel, texts: readonly string[]): TokenizedTexts {
+  const b = model.tokenizer.encodeBatch(texts, { maxLength: model.maxLength });
+  return { ids: b.ids, offsets: b.offsets, truncated: b.truncated };
+}

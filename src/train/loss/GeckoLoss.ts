@@ -1,0 +1,168 @@
+import { UsageError } from '../../errors/UsageError.js';
+import { transpose } from '../../math/gemmJs.js';
+import type { GemmNT } from '../../math/gemmWasm.js';
+import { selectGemm } from '../../math/kernels.js';
+import { l2NormalizeBackward, l2NormalizeRows } from '../../math/normalize.js';
+import type { EmbeddingLoss, LossBatch, LossResult } from './types.js';
+
+export interface GeckoLossOptions {
+  /** Softmax temperature over cosine similarities. @default 0.05 */
+  temperature?: number;
+  /** Include the other queries q_j (j != i) as negatives (same-tower negatives). @default true */
+  sameTower?: boolean;
+  /** Include each example's own hard negative. @default true */
+  hardNegatives?: boolean;
+  /** Matrix kernel; the fastest available by default. */
+  gemm?: GemmNT;
+}
+
+export const DEFAULT_GECKO_LOSS = { temperature: 0.05, sameTower: true, hardNegatives: true } as const;
+
+/**
+ * Gecko's fine-tuning loss (Eq. 3 of arXiv 2403.20327).
+ *
+ * Inputs: B anchors q_i, positives p_i+, optional hard negatives p_i-, pooled (normalised here).
+ * Relations: for each i, softmax over { p_j+ for all j } + { q_j for j != i } (same-tower) + { p_i- } (its
+ * own hard negative only), of cos / tau; the target is p_i+. L = mean_i -log softmax_i(p_i+).
+ * With `sameTower: false, hardNegatives: false` it is the in-batch softmax used for pre-finetuning (Eq. 2).
+ * References: Lee et al. 2024 (Gecko) §3.3; Moiseev et al. 2023 (SamToNe).
+ * Gradients are derived by hand (softmax - one-hot, then through the cosine and the normalisation) and
+ * checked against finite differences in test/unit/train/loss.test.ts.
+ *
+ * @example
+ * const loss = new GeckoLoss({ temperature: 0.05 });
+ * const { loss: value, grad } = loss.compute(batch);
+ */
+export class GeckoLoss implements EmbeddingLoss {
+  readonly temperature: number;
+  readonly sameTower: boolean;
+  readonly hardNegatives: boolean;
+  private readonly gemm: GemmNT;
+
+  constructor(options: GeckoLossOptions = {}) {
+    this.temperature = options.temperature ?? DEFAULT_GECKO_LOSS.temperature;
+    if (!(this.temperature > 0)) throw new UsageError(`temperature must be > 0, got ${this.temperature}`);
+    this.sameTower = options.sameTower ?? DEFAULT_GECKO_LOSS.sameTower;
+    this.hardNegatives = options.hardNegatives ?? DEFAULT_GECKO_LOSS.hardNegatives;
+    this.gemm = options.gemm ?? selectGemm().gemmNT;
+  }
+
+  config(): Record<string, unknown> {
+    return {
+      name: 'gecko',
+      temperature: this.temperature,
+      sameTower: this.sameTower,
+      hardNegatives: this.hardNegatives,
+    };
+  }
+
+  compute(batch: LossBatch): LossResult {
+    const { rows: b, dim: m } = batch;
+    const useNeg = this.hardNegatives && batch.negatives !== null;
+    const q = new Float32Array(b * m);
+    const qn = new Float32Array(b);
+    l2NormalizeRows(batch.anchors, b, m, m, q, qn);
+    // X = [P; Q] when same-tower negatives are on, else P.
+    const cols = this.sameTower ? 2 * b : b;
+    const x = new Float32Array(cols * m);
+    const pn = new Float32Array(b);
+    l2NormalizeRows(batch.positives, b, m, m, x, pn);
+    if (this.sameTower) x.set(q, b * m);
+    let neg: Float32Array | null = null;
+    const nn = new Float32Array(b);
+    if (useNeg) {
+      neg = new Float32Array(b * m);
+      l2NormalizeRows(batch.negatives!, b, m, m, neg, nn);
+    }
+    const hasNeg = batch.hasNegative;
+
+    const s = this.gemm(q, x, b, cols, m, new Float32Array(b * cols));
+    const invT = 1 / this.temperature;
+    const g = s; // reused in place: similarities -> dL/dS
+    const s0 = new Float32Array(b); // the positives' similarities, before g overwrites them
+    for (let i = 0; i < b; i++) s0[i] = s[i * cols + i]!;
+    const gNeg = new Float32Array(b);
+    let total = 0;
+    const scale = 1 / (b * this.temperature);
+    for (let i = 0; i < b; i++) {
+      const row = i * cols;
+      let negLogit = Number.NEGATIVE_INFINITY;
+      if (neg && (hasNeg === null || hasNeg[i] === 1)) {
+        let d = 0;
+        for (let c = 0; c < m; c++) d += q[i * m + c]! * neg[i * m + c]!;
+        negLogit = d * invT;
+      }
+      let max = negLogit;
+      for (let j = 0; j < cols; j++) {
+        if (j === b + i) continue;
+        const v = g[row + j]! * invT;
+        if (v > max) max = v;
+      }
+      // One exp per logit: keep exp(l - max) in g, then scale by 1 / sum.
+      const negExp = Number.isFinite(negLogit) ? Math.exp(negLogit - max) : 0;
+      let sum = negExp;
+      for (let j = 0; j < cols; j++) {
+        if (j === b + i) {
+          g[row + j] = 0;
+          continue;
+        }
+        const e = Math.exp(g[row + j]! * invT - max);
+        g[row + j] = e;
+        sum += e;
+      }
+      const pos = s0[i]! * invT;
+      total += max + Math.log(sum) - pos;
+      const k = scale / sum;
+      for (let j = 0; j < cols; j++) g[row + j]! *= k;
+      g[row + i]! -= scale;
+      gNeg[i] = negExp * k;
+    }
+
+    // dL/dq = G . X ; [dL/dp ; dL/dq (same-tower part)] = G^T . Q
+    const gq = this.gemm(
+      g,
+      transpose(x, cols, m, new Float32Array(cols * m)),
+      b,
+      m,
+      cols,
+      new Float32Array(b * m),
+    );
+    const gx = this.gemm(
+      transpose(g, b, cols, new Float32Array(cols * b)),
+      transpose(q, b, m, new Float32Array(b * m)),
+      cols,
+      m,
+      b,
+      new Float32Array(cols * m),
+    );
+    if (this.sameTower) for (let t = 0; t < b * m; t++) gq[t]! += gx[b * m + t]!;
+    let gn: Float32Array | null = null;
+    if (neg) {
+      gn = new Float32Array(b * m);
+      for (let i = 0; i < b; i++) {
+        const w = gNeg[i]!;
+        if (w === 0) continue;
+        for (let c = 0; c < m; c++) {
+          gq[i * m + c]! += w * neg[i * m + c]!;
+          gn[i * m + c] = w * q[i * m + c]!;
+        }
+      }
+    }
+    // Back through the normalisations into the pooled vectors.
+    const grad = {
+      anchors: new Float32Array(b * m),
+      positives: new Float32Array(b * m),
+      negatives: gn && batch.negatives ? new Float32Array(b * m) : null,
+    };
+    l2NormalizeBackward(q, gq, qn, b, m, grad.anchors, m);
+    l2NormalizeBackward(x, gx, pn, b, m, grad.positives, m);
+    if (gn && neg && grad.negatives) l2NormalizeBackward(neg, gn, nn, b, m, grad.negatives, m);
+    const loss = total / b;
+    return { loss, grad, parts: { [`loss@${m}`]: loss } };
+  }
+}
+
+/** The pre-finetuning loss (Gecko Eq. 2): in-batch positives only, no same-tower or hard negatives. */
+export function preFinetuneLoss(options: Pick<GeckoLossOptions, 'temperature' | 'gemm'> = {}): GeckoLoss {
+  return new GeckoLoss({ ...options, sameTower: false, hardNegatives: false });
+}
