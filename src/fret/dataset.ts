@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { VERSION } from '../version.js';
@@ -126,18 +125,28 @@ export async function writeDataset(
   return manifest;
 }
 
-/** Streams lines to a temporary file and renames it: bounded memory for millions of examples. */
+/**
+ * Writes values as JSON lines to a temporary file in ~1 MB chunks and renames it over `path`: bounded
+ * memory for millions of examples, and readers never see a torn file. Creates the folder.
+ */
 export async function writeJsonl(path: string, values: Iterable<unknown>): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const file = await open(tmp, 'w');
   try {
+    let chunk = '';
     for (const v of values) {
-      if (!out.write(`${JSON.stringify(v)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      chunk += `${JSON.stringify(v)}\n`;
+      if (chunk.length > 1 << 20) {
+        await file.write(chunk);
+        chunk = '';
+      }
     }
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    if (chunk) await file.write(chunk);
+    await file.close();
     await rename(tmp, path);
   } catch (e) {
-    out.destroy();
+    await file.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw e;
   }

@@ -59,6 +59,13 @@ export async function mergeDatasets(
     seen.add(s);
   }
   const count = parseShard(shards[0] as string).count;
+  for (const [i, s] of shards.entries()) {
+    if (parseShard(s).count !== count) {
+      throw new UsageError(
+        `${inputs[i] ?? ''} holds shard ${s}, but ${inputs[0]} is from a ${count}-way split; only shards of one split can be merged`,
+      );
+    }
+  }
   const missing = Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((s) => !seen.has(s));
 
   const byId = new Map<string, { line: string; example: FretExample }>();
