@@ -3,6 +3,7 @@ import { isGeckoError } from '../errors/GeckoError.js';
 import { isUsageError } from '../errors/UsageError.js';
 import { VERSION } from '../version.js';
 import { registerCorpusCommands } from './commands/corpus/index.js';
+import { registerEvalCommands } from './commands/eval/index.js';
 import { registerFretCommands } from './commands/fret/index.js';
 
 /** Exit codes: documented in `gecko --help` and the README. */
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
         '  $ gecko corpus stats --json',
     );
   registerCorpusCommands(program);
+  registerEvalCommands(program);
   registerFretCommands(program);
   return program;
 }

@@ -42,7 +42,11 @@ export class MT19937 {
     const len = Math.max(1, key.length);
     for (let k = Math.max(N, key.length); k > 0; k--) {
       const prev = mt[i - 1] as number;
-      mt[i] = ((((mt[i] as number) ^ Math.imul(prev ^ (prev >>> 30), 1664525)) >>> 0) + ((key[j] ?? 0) >>> 0) + j) >>> 0;
+      mt[i] =
+        ((((mt[i] as number) ^ Math.imul(prev ^ (prev >>> 30), 1664525)) >>> 0) +
+          ((key[j] ?? 0) >>> 0) +
+          j) >>>
+        0;
       i++;
       j++;
       if (i >= N) {

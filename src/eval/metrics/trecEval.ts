@@ -81,8 +81,18 @@ export type RetrievalScores = Record<string, number>;
  *
  * @example scoreRun(qrels, run).ndcg_at_10
  */
-export function scoreRun(qrels: Qrels, run: Run, kValues: readonly number[] = MTEB_K_VALUES): RetrievalScores {
-  const sums = { ndcg: zeros(kValues), map: zeros(kValues), recall: zeros(kValues), precision: zeros(kValues), success: zeros(kValues) };
+export function scoreRun(
+  qrels: Qrels,
+  run: Run,
+  kValues: readonly number[] = MTEB_K_VALUES,
+): RetrievalScores {
+  const sums = {
+    ndcg: zeros(kValues),
+    map: zeros(kValues),
+    recall: zeros(kValues),
+    precision: zeros(kValues),
+    success: zeros(kValues),
+  };
   let evaluated = 0;
   const mrr = zeros(kValues);
   const runQueries = Object.keys(run);
@@ -101,7 +111,8 @@ export function scoreRun(qrels: Qrels, run: Run, kValues: readonly number[] = MT
     });
   }
   const scores: RetrievalScores = {};
-  const mean = (s: number[], i: number): number => (evaluated > 0 ? pyRound((s[i] as number) / evaluated, 5) : 0);
+  const mean = (s: number[], i: number): number =>
+    evaluated > 0 ? pyRound((s[i] as number) / evaluated, 5) : 0;
   kValues.forEach((k, i) => {
     scores[`ndcg_at_${k}`] = mean(sums.ndcg, i);
     scores[`map_at_${k}`] = mean(sums.map, i);

@@ -15,8 +15,18 @@ export function float32PairwiseSum(a: ArrayLike<number>, start = 0, n: number = 
     const r = new Array<number>(8);
     for (let j = 0; j < 8; j++) r[j] = a[start + j] as number;
     let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] = f((r[j] as number) + (a[start + i + j] as number));
-    const [r0, r1, r2, r3, r4, r5, r6, r7] = r as [number, number, number, number, number, number, number, number];
+    for (; i < n - (n % 8); i += 8)
+      for (let j = 0; j < 8; j++) r[j] = f((r[j] as number) + (a[start + i + j] as number));
+    const [r0, r1, r2, r3, r4, r5, r6, r7] = r as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     let res = f(f(f(r0 + r1) + f(r2 + r3)) + f(f(r4 + r5) + f(r6 + r7)));
     for (; i < n; i++) res = f(res + (a[start + i] as number));
     return res;

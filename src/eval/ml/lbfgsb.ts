@@ -71,7 +71,7 @@ export function minimizeLbfgsb(fun: Objective, x0: Float64Array, options: Lbfgsb
     const gdold = dot(g, d);
     t.set(x);
     let ok = gdold < 0;
-    let ls = ok ? lineSearchStart(f, gdold, stp, LINE_SEARCH) : null;
+    const ls = ok ? lineSearchStart(f, gdold, stp, LINE_SEARCH) : null;
     let fTrial = f;
     let gd = gdold;
     let evals = 0;
@@ -111,7 +111,8 @@ export function minimizeLbfgsb(fun: Objective, x0: Float64Array, options: Lbfgsb
     if (nit >= maxiter) return { x, f, nit, nfev, reason: 'maxiter' };
     if (nfev > maxfun) return { x, f, nit, nfev, reason: 'maxfun' };
     if (infNorm(g) <= pgtol) return { x, f, nit, nfev, reason: 'pgtol' };
-    if (fold - f <= tol * Math.max(Math.abs(fold), Math.abs(f), 1)) return { x, f, nit, nfev, reason: 'ftol' };
+    if (fold - f <= tol * Math.max(Math.abs(fold), Math.abs(f), 1))
+      return { x, f, nit, nfev, reason: 'ftol' };
     const dr = (gd - gdold) * stp;
     const ddum = -gdold * stp;
     if (dr <= EPS * ddum) continue; // skip the update: curvature condition fails numerically
@@ -127,7 +128,13 @@ export function minimizeLbfgsb(fun: Objective, x0: Float64Array, options: Lbfgsb
 }
 
 /** d = −H·g by the two-loop recursion; with no corrections, d = −g (L-BFGS-B's Cauchy step with θ = 1). */
-function direction(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: number[], d: Float64Array): void {
+function direction(
+  g: Float64Array,
+  S: Float64Array[],
+  Y: Float64Array[],
+  rho: number[],
+  d: Float64Array,
+): void {
   const k = S.length;
   for (let i = 0; i < d.length; i++) d[i] = -(g[i] as number);
   if (k === 0) return;

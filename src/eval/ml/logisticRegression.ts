@@ -47,7 +47,8 @@ export function fitLogisticRegression(
   options: LogisticRegressionOptions = {},
 ): LogisticRegressionModel {
   const n = y.length;
-  if (X.length !== n * dims) throw new RangeError(`fitLogisticRegression: X has ${X.length} values, expected ${n}×${dims}`);
+  if (X.length !== n * dims)
+    throw new RangeError(`fitLogisticRegression: X has ${X.length} values, expected ${n}×${dims}`);
   const classes = [...new Set(Array.from(y))].sort((a, b) => a - b);
   if (classes.length < 2) throw new RangeError('fitLogisticRegression: needs at least two classes in y');
   const C = options.C ?? 1;
@@ -58,7 +59,10 @@ export function fitLogisticRegression(
   const target = Int32Array.from(Array.from(y), (v) => classIndex.get(v) as number);
   const K = classes.length === 2 ? 1 : classes.length;
   const P = (dims + 1) * K;
-  const fun = K === 1 ? binaryObjective(X, target, n, dims, scale, l2) : softmaxObjective(X, target, n, dims, K, scale, l2);
+  const fun =
+    K === 1
+      ? binaryObjective(X, target, n, dims, scale, l2)
+      : softmaxObjective(X, target, n, dims, K, scale, l2);
   const res = minimizeLbfgsb(fun, new Float64Array(P), {
     maxiter: options.maxIter ?? 100,
     gtol: options.tol ?? 1e-4,
@@ -75,7 +79,10 @@ export function fitLogisticRegression(
 }
 
 /** Predicted labels: argmax of the decision function (first maximum wins), or `z > 0` for binary models. */
-export function predictLogisticRegression(model: LogisticRegressionModel, X: Float32Array | Float64Array): number[] {
+export function predictLogisticRegression(
+  model: LogisticRegressionModel,
+  X: Float32Array | Float64Array,
+): number[] {
   const { dims, coef, classes } = model;
   const n = X.length / dims;
   const out = new Array<number>(n);

@@ -43,9 +43,15 @@ export interface KMeansResult {
  * @throws RangeError when k is not within 1..n.
  * @example const { labels } = miniBatchKMeans(X, 64, 10, { batchSize: 500 });
  */
-export function miniBatchKMeans(X: Float32Array, dims: number, k: number, options: MiniBatchKMeansOptions = {}): KMeansResult {
+export function miniBatchKMeans(
+  X: Float32Array,
+  dims: number,
+  k: number,
+  options: MiniBatchKMeansOptions = {},
+): KMeansResult {
   const n = X.length / dims;
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`miniBatchKMeans: k=${k} must be within 1..${n}`);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new RangeError(`miniBatchKMeans: k=${k} must be within 1..${n}`);
   const gen = options.sklearn ?? '1.4+';
   const batch = options.batchSize ?? 1024;
   let initSize = options.initSize ?? 3 * batch;
@@ -80,7 +86,18 @@ export function miniBatchKMeans(X: Float32Array, dims: number, k: number, option
       sinceReassign = 0;
       reassign = true;
     }
-    const inertia = miniBatchStep(xb, batch, dims, centers, centersNew, counts, rs, reassign, options.reassignmentRatio ?? 0.01, gen);
+    const inertia = miniBatchStep(
+      xb,
+      batch,
+      dims,
+      centers,
+      centersNew,
+      counts,
+      rs,
+      reassign,
+      options.reassignmentRatio ?? 0.01,
+      gen,
+    );
     [centers, centersNew] = [centersNew, centers];
     if (step === 0) continue; // the first batch's inertia reflects the initialisation
     const bi = inertia / batch;
@@ -98,12 +115,20 @@ export function miniBatchKMeans(X: Float32Array, dims: number, k: number, option
 
 function gather(X: Float32Array, dims: number, idx: ArrayLike<number>): Float32Array {
   const out = new Float32Array(idx.length * dims);
-  for (let i = 0; i < idx.length; i++) out.set(X.subarray((idx[i] as number) * dims, ((idx[i] as number) + 1) * dims), i * dims);
+  for (let i = 0; i < idx.length; i++)
+    out.set(X.subarray((idx[i] as number) * dims, ((idx[i] as number) + 1) * dims), i * dims);
   return out;
 }
 
 /** Squared distances from row `c` of `C` to every row of `X`, as sklearn's float32 path computes them. */
-function sqDistances(C: Float32Array, c: number, X: Float32Array, n: number, dims: number, xx: Float64Array): Float32Array {
+function sqDistances(
+  C: Float32Array,
+  c: number,
+  X: Float32Array,
+  n: number,
+  dims: number,
+  xx: Float64Array,
+): Float32Array {
   const out = new Float32Array(n);
   let cc = 0;
   for (let j = 0; j < dims; j++) cc += (C[c * dims + j] as number) ** 2;
@@ -125,9 +150,13 @@ function kmeansPlusPlus(
 ): Float32Array {
   const centers = new Float32Array(k * dims);
   const xx = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) xx[i] = (xx[i] as number) + (X[i * dims + j] as number) ** 2;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < dims; j++) xx[i] = (xx[i] as number) + (X[i * dims + j] as number) ** 2;
   const trials = 2 + Math.floor(Math.log(k));
-  const first = gen === '1.2' ? rs.randomInterval(n - 1) : (rs.choiceWithP(new Float64Array(n).fill(f(1 / n)), 1)[0] as number);
+  const first =
+    gen === '1.2'
+      ? rs.randomInterval(n - 1)
+      : (rs.choiceWithP(new Float64Array(n).fill(f(1 / n)), 1)[0] as number);
   centers.set(X.subarray(first * dims, (first + 1) * dims), 0);
   let closest: Float32Array = sqDistances(X, first, X, n, dims, xx);
   let pot = float32PairwiseSum(closest);
@@ -139,7 +168,8 @@ function kmeansPlusPlus(
       cum[i] = acc;
     }
     const cands: number[] = [];
-    for (let t = 0; t < trials; t++) cands.push(Math.min(searchSorted(cum, rs.randomSample() * pot, 'left'), n - 1));
+    for (let t = 0; t < trials; t++)
+      cands.push(Math.min(searchSorted(cum, rs.randomSample() * pot, 'left'), n - 1));
     let bestPot = Number.POSITIVE_INFINITY;
     let best = -1;
     let bestDist: Float32Array = closest;
@@ -161,9 +191,17 @@ function kmeansPlusPlus(
 }
 
 /** Nearest centre per row (first minimum of ‖c‖² − 2x·c); returns the summed squared distances. */
-function assign(X: Float32Array, n: number, dims: number, C: Float32Array, k: number, labels: Int32Array): number {
+function assign(
+  X: Float32Array,
+  n: number,
+  dims: number,
+  C: Float32Array,
+  k: number,
+  labels: Int32Array,
+): number {
   const cc = new Float64Array(k);
-  for (let c = 0; c < k; c++) for (let j = 0; j < dims; j++) cc[c] = (cc[c] as number) + (C[c * dims + j] as number) ** 2;
+  for (let c = 0; c < k; c++)
+    for (let j = 0; j < dims; j++) cc[c] = (cc[c] as number) + (C[c * dims + j] as number) ** 2;
   let inertia = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
@@ -209,7 +247,8 @@ function miniBatchStep(
       for (let j = 0; j < dims; j++) centersNew[off + j] = f((centers[off + j] as number) * cnt);
       for (let i = 0; i < b; i++) {
         if (labels[i] !== c) continue;
-        for (let j = 0; j < dims; j++) centersNew[off + j] = f((centersNew[off + j] as number) + (xb[i * dims + j] as number));
+        for (let j = 0; j < dims; j++)
+          centersNew[off + j] = f((centersNew[off + j] as number) + (xb[i * dims + j] as number));
       }
       counts[c] = f(cnt + wsum);
       const a = f(1 / (counts[c] as number));
@@ -223,7 +262,9 @@ function miniBatchStep(
     const threshold = gen === '1.2' ? ratio * max : f(f(ratio) * max);
     const flag = Array.from(counts, (c) => c < threshold);
     if (flag.filter(Boolean).length > 0.5 * b) {
-      const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => (counts[x] as number) - (counts[y] as number));
+      const order = Array.from({ length: k }, (_, i) => i).sort(
+        (x, y) => (counts[x] as number) - (counts[y] as number),
+      );
       for (const i of order.slice(Math.floor(0.5 * b))) flag[i] = false;
     }
     const targets = flag.flatMap((v, i) => (v ? [i] : []));

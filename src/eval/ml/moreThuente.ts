@@ -60,7 +60,13 @@ export function lineSearchStart(f: number, g: number, stp: number, p: LineSearch
 }
 
 /** One `dcsrch` call with the function value `f` and directional derivative `g` at `stp`; returns the next stp. */
-export function lineSearchStep(s: LineSearchState, f: number, g: number, stp: number, p: LineSearchParams): number {
+export function lineSearchStep(
+  s: LineSearchState,
+  f: number,
+  g: number,
+  stp: number,
+  p: LineSearchParams,
+): number {
   const ftest = s.finit + stp * s.gtest;
   if (s.stage === 1 && f <= ftest && g >= 0) s.stage = 2;
   let task: LineSearchState['task'] = 'FG';
@@ -94,7 +100,15 @@ export function lineSearchStep(s: LineSearchState, f: number, g: number, stp: nu
     s.gx = st.dx + s.gtest;
     s.gy = st.dy + s.gtest;
   } else {
-    const st: StepState = { stx: s.stx, fx: s.fx, dx: s.gx, sty: s.sty, fy: s.fy, dy: s.gy, brackt: s.brackt };
+    const st: StepState = {
+      stx: s.stx,
+      fx: s.fx,
+      dx: s.gx,
+      sty: s.sty,
+      fy: s.fy,
+      dy: s.gy,
+      brackt: s.brackt,
+    };
     next = dcstep(st, stp, f, g, s.stmin, s.stmax);
     s.stx = st.stx;
     s.fx = st.fx;
@@ -117,7 +131,10 @@ export function lineSearchStep(s: LineSearchState, f: number, g: number, stp: nu
     s.stmax = next + XTRAPU * (next - s.stx);
   }
   next = Math.min(Math.max(next, p.stpmin), p.stpmax);
-  if ((s.brackt && (next <= s.stmin || next >= s.stmax)) || (s.brackt && s.stmax - s.stmin <= p.xtol * s.stmax))
+  if (
+    (s.brackt && (next <= s.stmin || next >= s.stmax)) ||
+    (s.brackt && s.stmax - s.stmin <= p.xtol * s.stmax)
+  )
     next = s.stx;
   s.task = 'FG';
   return next;

@@ -1,0 +1,83 @@
+import type { Encoder } from '../encoder.js';
+import { classificationMetrics } from '../metrics/classificationMetrics.js';
+import { NumpyRandomState } from '../metrics/numpyRandom.js';
+import {
+  fitLogisticRegression,
+  predictLogisticRegression,
+  type SklearnGeneration,
+} from '../ml/logisticRegression.js';
+import type { TaskMetadata } from '../tasks/schema.js';
+import type { SplitDataOf } from '../tasks/taskData.js';
+
+/** Options of {@link evaluateClassification}. */
+export interface ClassificationOptions {
+  /** @default '1.4+' */
+  sklearn?: SklearnGeneration;
+  /** numpy RandomState seed of the undersampling. @default 42 */
+  seed?: number;
+}
+
+/**
+ * mteb's `AbsTaskClassification`: `n_experiments` times, a fresh `RandomState(seed)` shuffles the carried
+ * index list, the first `samples_per_label` examples of each label are kept (in shuffled order), a
+ * scikit-learn-default logistic regression is fitted on their raw embeddings and scored on the whole test
+ * split. Metrics are the means over experiments; `scores_per_experiment` keeps each one.
+ */
+export async function evaluateClassification(
+  train: SplitDataOf<'Classification'>,
+  test: SplitDataOf<'Classification'>,
+  meta: TaskMetadata,
+  encoder: Encoder,
+  options: ClassificationOptions = {},
+): Promise<{ scores: Record<string, number>; perExperiment: Record<string, number>[] }> {
+  const nExp = meta.n_experiments ?? 10;
+  const spl = meta.samples_per_label ?? 8;
+  const seed = options.seed ?? 42;
+  const idxs = Array.from({ length: train.label.length }, (_, i) => i);
+  const selections: number[][] = [];
+  for (let e = 0; e < nExp; e++) {
+    new NumpyRandomState(seed).shuffle(idxs);
+    const counts = new Map<number, number>();
+    const sel: number[] = [];
+    for (const i of idxs) {
+      const l = train.label[i] as number;
+      const c = counts.get(l) ?? 0;
+      if (c < spl) {
+        sel.push(i);
+        counts.set(l, c + 1);
+      }
+    }
+    selections.push(sel);
+  }
+  // Train texts are embedded once: the union of all selections.
+  const union = [...new Set(selections.flat())].sort((a, b) => a - b);
+  const trainEmb = await encoder.encode(
+    union.map((i) => train.text[i] as string),
+    'query',
+  );
+  const row = new Map(union.map((i, r) => [i, r]));
+  const testEmb = await encoder.encode(test.text, 'query');
+  const d = encoder.dims;
+  const perExperiment: Record<string, number>[] = [];
+  for (const sel of selections) {
+    const X = new Float32Array(sel.length * d);
+    sel.forEach((i, r) => {
+      const src = row.get(i) as number;
+      X.set(trainEmb.data.subarray(src * d, (src + 1) * d), r * d);
+    });
+    const model = fitLogisticRegression(
+      X,
+      sel.map((i) => train.label[i] as number),
+      d,
+      { sklearn: options.sklearn },
+    );
+    const pred = predictLogisticRegression(model, testEmb.data);
+    perExperiment.push(classificationMetrics(test.label, pred));
+  }
+  const scores: Record<string, number> = {};
+  for (const key of Object.keys(perExperiment[0] ?? {})) {
+    const vals = perExperiment.map((m) => m[key]).filter((v): v is number => v !== undefined);
+    scores[key] = vals.reduce((a, b) => a + b, 0) / vals.length;
+  }
+  return { scores, perExperiment };
+}

@@ -1,0 +1,108 @@
+import type { Encoder } from '../encoder.js';
+import { normalizedRows } from '../encoder.js';
+import { type Qrels, type Run, scoreRun } from '../metrics/trecEval.js';
+import type { TaskMetadata } from '../tasks/schema.js';
+import type { RetrievalDoc, SplitDataOf } from '../tasks/taskData.js';
+import { denseTopK } from './denseSearch.js';
+
+/** A lexical (non-embedding) retriever such as BM25: returns the top `k` docs per query, higher = better. */
+export interface LexicalRetriever {
+  readonly id: string;
+  retrieve(corpus: readonly RetrievalDoc[], queries: { id: string; text: string }[], k: number): Promise<Run>;
+}
+
+/** mteb's top_k: max of its k values. */
+export const RETRIEVAL_TOP_K = 1000;
+
+/**
+ * Retrieval and Reranking as mteb v2 scores them: queries without qrels are dropped; each kept query gets
+ * its top 1000 by cosine (or all of its `top_ranked` candidates when reranking); with
+ * `ignore_identical_ids` a query's own id is removed after the cut; trec_eval measures are averaged and
+ * rounded to 5 places. Main scores `ndcg_at_10` (Retrieval), `map_at_1000` (Reranking), and the
+ * `max_over_subqueries_*` variant (MindSmall) merges sub-queries `<base>_<i>` by their max score.
+ */
+export async function evaluateRetrieval(
+  data: SplitDataOf<'Retrieval' | 'Reranking'>,
+  meta: TaskMetadata,
+  model: { encoder: Encoder } | { lexical: LexicalRetriever },
+): Promise<Record<string, number>> {
+  const queries = data.queries.filter((q) => Object.keys(data.qrels[q.id] ?? {}).length > 0);
+  let run: Run;
+  if ('lexical' in model) {
+    if (data.topRanked) throw new Error('unreachable: lexical reranking is rejected before evaluation');
+    run = await model.lexical.retrieve(data.corpus, queries, RETRIEVAL_TOP_K);
+  } else {
+    run = await denseRun(data, queries, model.encoder);
+  }
+  if (meta.ignore_identical_ids)
+    for (const q of Object.keys(run)) delete (run[q] as Record<string, number>)[q];
+  if (meta.main_score.startsWith('max_over_subqueries_')) {
+    const merged = mergeSubqueries(run, data.qrels);
+    const scores = scoreRun(merged.qrels, merged.run);
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(scores)) out[`max_over_subqueries_${k}`] = v;
+    return { ...scoreRun(data.qrels, run), ...out };
+  }
+  return scoreRun(data.qrels, run);
+}
+
+async function denseRun(
+  data: SplitDataOf<'Retrieval' | 'Reranking'>,
+  queries: { id: string; text: string }[],
+  encoder: Encoder,
+): Promise<Run> {
+  const q = await encoder.encode(
+    queries.map((x) => x.text),
+    'query',
+  );
+  let docs = data.corpus;
+  let candidates: (Int32Array | null)[] | undefined;
+  if (data.topRanked) {
+    // Reranking embeds only documents some query can rank.
+    const needed = new Set(queries.flatMap((x) => data.topRanked?.[x.id] ?? []));
+    docs = data.corpus.filter((d) => needed.has(d.id));
+    const index = new Map(docs.map((d, i) => [d.id, i]));
+    candidates = queries.map((x) => {
+      const ids = data.topRanked?.[x.id];
+      return ids
+        ? Int32Array.from(ids.filter((id) => index.has(id)).map((id) => index.get(id) as number))
+        : null;
+    });
+  }
+  const d = await encoder.encode(
+    docs.map((x) => ({ title: x.title, text: x.text })),
+    'document',
+  );
+  const hits = denseTopK(
+    normalizedRows(q),
+    normalizedRows(d),
+    encoder.dims,
+    docs.map((x) => x.id),
+    RETRIEVAL_TOP_K,
+    candidates,
+  );
+  const run: Run = {};
+  queries.forEach((query, i) => {
+    const h = hits[i];
+    const row: Record<string, number> = {};
+    if (h)
+      for (let r = 0; r < h.docs.length; r++)
+        row[(docs[h.docs[r] as number] as { id: string }).id] = h.scores[r] as number;
+    run[query.id] = row;
+  });
+  return run;
+}
+
+function mergeSubqueries(run: Run, qrels: Qrels): { run: Run; qrels: Qrels } {
+  const merged: Run = {};
+  const mergedQrels: Qrels = {};
+  for (const [qid, docs] of Object.entries(run)) {
+    const base = qid.includes('_') ? qid.slice(0, qid.lastIndexOf('_')) : qid;
+    const target = merged[base] ?? {};
+    merged[base] = target;
+    for (const [doc, s] of Object.entries(docs))
+      target[doc] = Math.max(target[doc] ?? Number.NEGATIVE_INFINITY, s);
+    if (qrels[qid]) mergedQrels[base] = qrels[qid] as Record<string, number>;
+  }
+  return { run: merged, qrels: mergedQrels };
+}

@@ -1,0 +1,35 @@
+import type { Encoder } from '../encoder.js';
+import { pearson, spearman } from '../metrics/correlation.js';
+import type { TaskMetadata } from '../tasks/schema.js';
+import type { SplitDataOf } from '../tasks/taskData.js';
+import { pairedScores } from './pairwise.js';
+
+/**
+ * STS (mteb `AbsTaskSTS` + `AnySTSEvaluator`): each side embedded separately, gold scores normalised by
+ * (x − min)/(max − min), Pearson and Spearman for cosine, negated Manhattan and Euclidean distances, and
+ * the model similarity (cosine for gecko's embedders). main_score = `cosine_spearman`.
+ */
+export async function evaluateSts(
+  data: SplitDataOf<'STS'>,
+  meta: TaskMetadata,
+  encoder: Encoder,
+): Promise<Record<string, number>> {
+  const e1 = await encoder.encode(data.sentence1, 'query');
+  const e2 = await encoder.encode(data.sentence2, 'query');
+  const lo = meta.min_score ?? 0;
+  const hi = meta.max_score ?? 5;
+  const gold = data.score.map((x) => (x - lo) / (hi - lo));
+  const s = pairedScores(e1, e2);
+  const man = s.manhattan.map((x) => -x);
+  const euc = s.euclidean.map((x) => -x);
+  return {
+    pearson: pearson(gold, s.cosine),
+    spearman: spearman(gold, s.cosine),
+    cosine_pearson: pearson(gold, s.cosine),
+    cosine_spearman: spearman(gold, s.cosine),
+    manhattan_pearson: pearson(gold, man),
+    manhattan_spearman: spearman(gold, man),
+    euclidean_pearson: pearson(gold, euc),
+    euclidean_spearman: spearman(gold, euc),
+  };
+}

@@ -1,0 +1,63 @@
+import { UsageError } from '../errors/UsageError.js';
+import type { Embedder } from '../model/Embedder.js';
+import { loadStaticModel } from '../model/formats/loadStaticModel.js';
+import type { Reporter } from '../util/Reporter.js';
+import { openWorkspace } from '../workspace/Workspace.js';
+import { Bm25Retriever } from './embedders/Bm25Retriever.js';
+import { CachedEmbedder } from './embedders/CachedEmbedder.js';
+import { HashedBowEmbedder } from './embedders/HashedBowEmbedder.js';
+import { createOpenAIEmbedder } from './embedders/OpenAIEmbedder.js';
+import type { TextFormat } from './embedders/plainText.js';
+import { loadTransformersEmbedder } from './embedders/TransformersEmbedder.js';
+import type { EvalModel } from './evaluateTask.js';
+
+/** Options of {@link openEvalModel}. */
+export interface OpenEvalModelOptions {
+  /** Workspace folder for the embedding cache; null disables the cache. @default null */
+  cacheWorkspace?: string | null;
+  /** Text format for external embedders (OpenAI, transformers.js). @default 'plain' */
+  format?: TextFormat;
+  reporter?: Reporter;
+}
+
+/**
+ * Opens a model from a CLI spec:
+ * - `bm25`: BM25 over gecko's corpus store (Retrieval tasks only);
+ * - `openai:URL#model`: an OpenAI-compatible `/v1/embeddings` endpoint;
+ * - `transformers:DIR`: a transformers.js model folder;
+ * - `hashed-bow[:DIMS]`: the feature-hashing bag-of-words baseline;
+ * - anything else: a gecko static model folder (or hub id) for `loadStaticModel`.
+ * Embedders are wrapped in the workspace embedding cache when `cacheWorkspace` is set.
+ *
+ * @throws UsageError for a malformed spec; the loaders' errors for missing models.
+ * @example const model = await openEvalModel('openai:http://localhost:8080#bge', { cacheWorkspace: './gecko-work' });
+ */
+export async function openEvalModel(
+  spec: string,
+  options: OpenEvalModelOptions = {},
+): Promise<EvalModel & { close(): void }> {
+  if (spec === 'bm25') return { lexical: new Bm25Retriever({ reporter: options.reporter }), close() {} };
+  let embedder: Embedder;
+  if (spec.startsWith('openai:')) {
+    const rest = spec.slice('openai:'.length);
+    const hash = rest.lastIndexOf('#');
+    if (hash <= 0 || hash === rest.length - 1)
+      throw new UsageError(
+        `--model ${spec}: expected openai:URL#model, e.g. openai:http://localhost:8080#nomic-embed-text`,
+      );
+    const url = rest.slice(0, hash);
+    if (!/^https?:\/\//.test(url))
+      throw new UsageError(`--model ${spec}: the URL must start with http:// or https://`);
+    embedder = await createOpenAIEmbedder(url, rest.slice(hash + 1), { format: options.format });
+  } else if (spec.startsWith('transformers:')) {
+    embedder = await loadTransformersEmbedder(spec.slice('transformers:'.length), { format: options.format });
+  } else if (spec === 'hashed-bow' || spec.startsWith('hashed-bow:')) {
+    const d = spec.includes(':') ? Number(spec.split(':')[1]) : 256;
+    embedder = new HashedBowEmbedder({ dimensions: d });
+  } else {
+    embedder = await loadStaticModel(spec, { reporter: options.reporter });
+  }
+  if (!options.cacheWorkspace) return { embedder, close() {} };
+  const ws = openWorkspace(options.cacheWorkspace);
+  return { embedder: new CachedEmbedder(embedder, ws), close: () => ws.close() };
+}

@@ -1,0 +1,30 @@
+import type { TaskMetadata, TaskType } from './tasks/schema.js';
+
+/** Prompt selection: Gecko's Table 9 task strings, none (the embedder's default), or explicit strings per type. */
+export type PromptSetting = 'gecko' | 'none' | Partial<Record<TaskType, string>>;
+
+/**
+ * Gecko's evaluation-time `{task}` strings (paper Table 9): classification → "classification";
+ * STS and pair classification → "semantic similarity"; clustering and summarization → "search result";
+ * retrieval/reranking per dataset (`metadata.prompt`), else "search result". Documents get no task.
+ */
+export const GECKO_TASK_PROMPTS: Record<TaskType, string> = {
+  Classification: 'classification',
+  STS: 'semantic similarity',
+  PairClassification: 'semantic similarity',
+  Clustering: 'search result',
+  Summarization: 'search result',
+  Retrieval: 'search result',
+  Reranking: 'search result',
+};
+
+/** The `{task}` prompts of one task's query and document sides under `setting`. */
+export function promptsFor(
+  meta: TaskMetadata,
+  setting: PromptSetting = 'gecko',
+): { query?: string; document?: string } {
+  if (setting === 'none') return {};
+  if (setting === 'gecko') return { query: meta.prompt ?? GECKO_TASK_PROMPTS[meta.type] };
+  const p = setting[meta.type] ?? meta.prompt;
+  return p === undefined ? {} : { query: p };
+}
