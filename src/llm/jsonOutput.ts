@@ -41,9 +41,12 @@ export function parseJsonOutput(text: string, schema: JsonSchema, where: string)
       .slice(0, 3)
       .map((e) => `${e.instancePath || '/'} ${e.message}`)
       .join('; ');
-    throw new LlmError(`${where}: the model output does not match the JSON schema (${problems}): ${excerpt(text)}`, {
-      code: 'LLM_OUTPUT',
-    });
+    throw new LlmError(
+      `${where}: the model output does not match the JSON schema (${problems}): ${excerpt(text)}`,
+      {
+        code: 'LLM_OUTPUT',
+      },
+    );
   }
   return value;
 }

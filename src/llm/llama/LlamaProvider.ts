@@ -3,13 +3,15 @@
  * model's own softmax; JSON is enforced by a grammar compiled from the schema. One context holds two
  * sequences (generation and scoring) so each keeps its evaluated prefix between calls; calls are serialised.
  */
-import { availableParallelism } from 'node:os';
+
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Llama, LlamaContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import { stableStringify } from '../../util/hash.js';
 import type { Reporter } from '../../util/Reporter.js';
 import { silentReporter } from '../../util/Reporter.js';
 import { throwIfAborted } from '../abort.js';
+import { DEFAULT_GENERATE } from '../defaults.js';
 import { LlmError } from '../errors/LlmError.js';
 import { checkJsonSchema, parseJsonOutput, retryOnBadJson } from '../jsonOutput.js';
 import { SerialQueue } from '../serialQueue.js';
@@ -72,10 +74,18 @@ export async function createLlamaProvider(options: LlamaProviderOptions): Promis
   let model: LlamaModel;
   let context: LlamaContext;
   try {
-    llama = await lib.getLlama({ gpu: false, build: 'never', maxThreads: availableParallelism(), logLevel: lib.LlamaLogLevel.error });
+    llama = await lib.getLlama({
+      gpu: false,
+      build: 'never',
+      maxThreads: availableParallelism(),
+      logLevel: lib.LlamaLogLevel.error,
+    });
     model = await llama.loadModel({ modelPath: path });
   } catch (e) {
-    throw new LlmError(`Cannot load the GGUF model ${path}: ${(e as Error).message}`, { code: 'LLM_MODEL', cause: e });
+    throw new LlmError(`Cannot load the GGUF model ${path}: ${(e as Error).message}`, {
+      code: 'LLM_MODEL',
+      cause: e,
+    });
   }
   const train = model.trainContextSize;
   const contextSize = Math.min(options.contextSize ?? DEFAULT_LLAMA_OPTIONS.contextSize, train);
@@ -92,7 +102,15 @@ export async function createLlamaProvider(options: LlamaProviderOptions): Promis
     });
   }
   reporter.debug(`llama: loaded ${path} (context ${contextSize}, ${threads} threads)`);
-  return new LlamaProvider(lib, llama, model, context, path, options.reusePrompt ?? DEFAULT_LLAMA_OPTIONS.reusePrompt, threads);
+  return new LlamaProvider(
+    lib,
+    llama,
+    model,
+    context,
+    path,
+    options.reusePrompt ?? DEFAULT_LLAMA_OPTIONS.reusePrompt,
+    threads,
+  );
 }
 
 class LlamaProvider implements LanguageModel {
@@ -109,7 +127,7 @@ class LlamaProvider implements LanguageModel {
     private readonly llama: Llama,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
-    private readonly path: string,
+    path: string,
     private readonly reusePrompt: boolean,
     private readonly threads: number,
   ) {
@@ -159,9 +177,9 @@ class LlamaProvider implements LanguageModel {
     const outBefore = this.genSeq.tokenMeter.usedOutputTokens;
     try {
       const res = await completion.generateCompletionWithMeta(tokens, {
-        maxTokens: options.maxTokens ?? 256,
-        temperature: options.temperature ?? 0,
-        seed: options.seed ?? 0,
+        maxTokens: options.maxTokens ?? DEFAULT_GENERATE.maxTokens,
+        temperature: options.temperature ?? DEFAULT_GENERATE.temperature,
+        seed: options.seed ?? DEFAULT_GENERATE.seed,
         grammar: options.jsonSchema ? await this.grammarFor(options.jsonSchema) : undefined,
         customStopTriggers: [...rendered.stops, ...(options.stop ?? [])],
         signal: options.signal,
@@ -196,10 +214,13 @@ class LlamaProvider implements LanguageModel {
         // biome-ignore lint/suspicious/noExplicitAny: node-llama-cpp types schemas as a literal type tree.
         g = await this.llama.createGrammarForJsonSchema(schema as any);
       } catch (e) {
-        throw new LlmError(`${this.id}: cannot build a grammar from the JSON schema: ${(e as Error).message}`, {
-          code: 'LLM_SPEC',
-          cause: e,
-        });
+        throw new LlmError(
+          `${this.id}: cannot build a grammar from the JSON schema: ${(e as Error).message}`,
+          {
+            code: 'LLM_SPEC',
+            cause: e,
+          },
+        );
       }
       this.grammars.set(key, g);
     }
@@ -230,7 +251,10 @@ class LlamaProvider implements LanguageModel {
       const scores = this.reusePrompt
         ? await scoreWithPromptReuse(this.scoreSeq, rendered.tokens, conts)
         : await scoreWithoutReuse(this.scoreSeq, rendered.tokens, conts);
-      this.count({ promptTokens: rendered.tokens.length + conts.reduce((a, c) => a + c.length, 0), completionTokens: 0 });
+      this.count({
+        promptTokens: rendered.tokens.length + conts.reduce((a, c) => a + c.length, 0),
+        completionTokens: 0,
+      });
       return scores.map((s) => ({ ...s, exact: true, method: 'local' as const }));
     });
   }

@@ -39,7 +39,12 @@ export class PromptRenderer {
     if (typeof input === 'string') {
       // llama.cpp's own tokenization (SentencePiece space prefix included), as llama-server's echo
       // log-probabilities see it; LlamaText would drop the prefix after BOS.
-      return { raw: input, text: LlamaText(input), tokens: this.withBos(this.model.tokenize(input)), stops: [] };
+      return {
+        raw: input,
+        text: LlamaText(input),
+        tokens: this.withBos(this.model.tokenize(input)),
+        stops: [],
+      };
     }
     const history: ChatHistoryItem[] = input.map((m) =>
       m.role === 'system'
@@ -51,7 +56,12 @@ export class PromptRenderer {
     if (input[input.length - 1]?.role !== 'assistant') history.push({ type: 'model', response: [] });
     const state = this.wrapper.generateContextState({ chatHistory: history });
     const stops = state.stopGenerationTriggers.map((t) => LlamaText(t));
-    return { raw: undefined, text: state.contextText, tokens: state.contextText.tokenize(this.model.tokenizer), stops };
+    return {
+      raw: undefined,
+      text: state.contextText,
+      tokens: state.contextText.tokenize(this.model.tokenizer),
+      stops,
+    };
   }
 
   private withBos(tokens: Token[]): Token[] {

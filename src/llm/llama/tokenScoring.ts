@@ -52,7 +52,8 @@ export async function scoreWithPromptReuse(
     let logProb = logOf(firstProbs, cont[0] as Token);
     if (cont.length > 1) {
       const res = await seq.controlledEvaluate(cont.slice(0, -1).map((t) => [t, WANT_PROBS]));
-      for (let j = 1; j < cont.length; j++) logProb += logOf(res[j - 1]?.next.probabilities, cont[j] as Token);
+      for (let j = 1; j < cont.length; j++)
+        logProb += logOf(res[j - 1]?.next.probabilities, cont[j] as Token);
       // Back to the prompt boundary for the next continuation.
       await seq.eraseContextTokenRanges([{ start: prompt.length, end: seq.nextTokenIndex }]);
     }
@@ -73,7 +74,12 @@ export async function scoreWithoutReuse(
   const out: TokenScore[] = [];
   for (const cont of continuations) {
     await seq.clearHistory();
-    const input = [...prompt.slice(0, -1), ...[prompt[prompt.length - 1] as Token, ...cont.slice(0, -1)].map((t) => [t, WANT_PROBS] as [Token, typeof WANT_PROBS])];
+    const input = [
+      ...prompt.slice(0, -1),
+      ...[prompt[prompt.length - 1] as Token, ...cont.slice(0, -1)].map(
+        (t) => [t, WANT_PROBS] as [Token, typeof WANT_PROBS],
+      ),
+    ];
     const res = await seq.controlledEvaluate(input);
     let logProb = 0;
     for (let j = 0; j < cont.length; j++) {

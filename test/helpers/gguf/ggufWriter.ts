@@ -134,7 +134,10 @@ function writeValue(out: ByteSink, v: GgufValue): void {
 }
 
 /** Serialises a GGUF v3 file with the given metadata (in order) and float32 tensors. */
-export function encodeGguf(metadata: ReadonlyArray<[string, GgufValue]>, tensors: readonly GgufTensor[]): Uint8Array {
+export function encodeGguf(
+  metadata: ReadonlyArray<[string, GgufValue]>,
+  tensors: readonly GgufTensor[],
+): Uint8Array {
   const out = new ByteSink();
   out.bytes(Buffer.from('GGUF', 'latin1'));
   out.u32(3);
@@ -147,7 +150,8 @@ export function encodeGguf(metadata: ReadonlyArray<[string, GgufValue]>, tensors
   let offset = 0;
   for (const t of tensors) {
     const count = t.dims.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new Error(`tensor ${t.name}: dims ${t.dims.join('x')} != ${t.data.length} values`);
+    if (count !== t.data.length)
+      throw new Error(`tensor ${t.name}: dims ${t.dims.join('x')} != ${t.data.length} values`);
     out.string(t.name);
     out.u32(t.dims.length);
     for (const d of t.dims) out.u64(d);

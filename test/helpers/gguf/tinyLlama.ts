@@ -42,11 +42,72 @@ export interface TinyLlamaOptions {
 export const TINY_LLAMA_SPECIAL = { unk: 0, bos: 1, eos: 2 } as const;
 
 const WORDS = [
-  'the', 'of', 'and', 'to', 'in', 'is', 'for', 'on', 'that', 'with', 'as', 'by', 'it', 'are', 'be', 'this',
-  'from', 'or', 'at', 'an', 'was', 'which', 'can', 'how', 'what', 'do', 'does', 'why', 'when', 'where', 'who',
-  'query', 'passage', 'task', 'relevant', 'yes', 'no', 'search', 'find', 'question', 'answer', 'document',
-  'gecko', 'lizard', 'wall', 'climb', 'feet', 'toe', 'pad', 'hair', 'sticky', 'force', 'water', 'sun', 'moon',
-  'cat', 'dog', 'tree', 'house', 'model', 'text', 'embedding', 'given', 'retrieve', 'retrieval', 'web',
+  'the',
+  'of',
+  'and',
+  'to',
+  'in',
+  'is',
+  'for',
+  'on',
+  'that',
+  'with',
+  'as',
+  'by',
+  'it',
+  'are',
+  'be',
+  'this',
+  'from',
+  'or',
+  'at',
+  'an',
+  'was',
+  'which',
+  'can',
+  'how',
+  'what',
+  'do',
+  'does',
+  'why',
+  'when',
+  'where',
+  'who',
+  'query',
+  'passage',
+  'task',
+  'relevant',
+  'yes',
+  'no',
+  'search',
+  'find',
+  'question',
+  'answer',
+  'document',
+  'gecko',
+  'lizard',
+  'wall',
+  'climb',
+  'feet',
+  'toe',
+  'pad',
+  'hair',
+  'sticky',
+  'force',
+  'water',
+  'sun',
+  'moon',
+  'cat',
+  'dog',
+  'tree',
+  'house',
+  'model',
+  'text',
+  'embedding',
+  'given',
+  'retrieve',
+  'retrieval',
+  'web',
 ];
 
 /** Built-in pieces: letters, digits, punctuation and a few words, with and without a leading `▁`. */
@@ -55,7 +116,23 @@ function builtinPieces(): string[] {
   const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;!?\'"{}[]()-_';
   for (const c of chars) pieces.push(c, `▁${c}`);
   for (const w of WORDS) pieces.push(w, `▁${w}`);
-  for (const bi of ['th', 'he', 'in', 'er', 'an', 're', 'on', 'at', 'en', 'nd', 'es', 'or', 'te', 'ed', 'is']) {
+  for (const bi of [
+    'th',
+    'he',
+    'in',
+    'er',
+    'an',
+    're',
+    'on',
+    'at',
+    'en',
+    'nd',
+    'es',
+    'or',
+    'te',
+    'ed',
+    'is',
+  ]) {
     pieces.push(bi, `▁${bi}`);
   }
   return pieces;
@@ -121,7 +198,8 @@ export function encodeTinyLlamaGguf(options: TinyLlamaOptions = {}): Uint8Array 
   const nHeadKv = options.headCountKv ?? 2;
   const nFf = options.feedForwardLength ?? 128;
   const nCtx = options.contextLength ?? 2048;
-  if (nEmbd % nHead !== 0 || nHead % nHeadKv !== 0) throw new Error('tiny llama: heads must divide the width');
+  if (nEmbd % nHead !== 0 || nHead % nHeadKv !== 0)
+    throw new Error('tiny llama: heads must divide the width');
   const headDim = nEmbd / nHead;
   const nEmbdKv = headDim * nHeadKv;
   const vocab = tinyLlamaVocabulary(options.vocab, options.byteTokens);
@@ -136,7 +214,11 @@ export function encodeTinyLlamaGguf(options: TinyLlamaOptions = {}): Uint8Array 
     for (let i = 0; i < n; i++) data[i] = (rand() * 2 - 1) * a;
     return { name, dims, data };
   };
-  const ones = (name: string, n: number): GgufTensor => ({ name, dims: [n], data: new Float32Array(n).fill(1) });
+  const ones = (name: string, n: number): GgufTensor => ({
+    name,
+    dims: [n],
+    data: new Float32Array(n).fill(1),
+  });
 
   const tensors: GgufTensor[] = [tensor('token_embd.weight', [nEmbd, nVocab], 1)];
   for (let l = 0; l < nLayer; l++) {
@@ -154,7 +236,10 @@ export function encodeTinyLlamaGguf(options: TinyLlamaOptions = {}): Uint8Array 
       tensor(`${p}.ffn_down.weight`, [nFf, nEmbd], 1 / Math.sqrt(nFf)),
     );
   }
-  tensors.push(ones('output_norm.weight', nEmbd), tensor('output.weight', [nEmbd, nVocab], options.outputScale ?? 0.25));
+  tensors.push(
+    ones('output_norm.weight', nEmbd),
+    tensor('output.weight', [nEmbd, nVocab], options.outputScale ?? 0.25),
+  );
 
   const metadata: Array<[string, GgufValue]> = [
     ['general.architecture', { type: 'string', value: 'llama' }],

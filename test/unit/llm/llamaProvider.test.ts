@@ -23,7 +23,10 @@ afterAll(async () => {
  * Independent reference: a fresh context, the full prompt + continuation evaluated token by token through
  * evaluateWithMetadata (no prompt reuse, one token per decode), summing log P(token_i | prefix) by hand.
  */
-async function referenceLogProb(prompt: string, continuation: string): Promise<{ logProb: number; n: number }> {
+async function referenceLogProb(
+  prompt: string,
+  continuation: string,
+): Promise<{ logProb: number; n: number }> {
   const { getLlama } = await import('node-llama-cpp');
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 2 });
   const model: LlamaModel = await llama.loadModel({ modelPath });
@@ -63,11 +66,17 @@ describe('llama provider (tiny random GGUF)', () => {
     }
     // Reordering must not change scores (each continuation starts from the same prompt state).
     const again = await llm.scoreContinuations(prompt, [...conts].reverse());
-    for (const [i, s] of again.reverse().entries()) expect(Math.abs(s.logProb - (got[i]?.logProb as number))).toBeLessThan(1e-4);
+    for (const [i, s] of again.reverse().entries())
+      expect(Math.abs(s.logProb - (got[i]?.logProb as number))).toBeLessThan(1e-4);
   });
 
   it('gives the same scores with and without prompt reuse, also for chat prompts', async () => {
-    const plain = await createLlamaProvider({ model: modelPath, contextSize: 512, threads: 1, reusePrompt: false });
+    const plain = await createLlamaProvider({
+      model: modelPath,
+      contextSize: 512,
+      threads: 1,
+      reusePrompt: false,
+    });
     try {
       const msgs = [
         { role: 'system' as const, content: 'Judge relevance.' },
@@ -126,9 +135,15 @@ describe('llama provider (tiny random GGUF)', () => {
   });
 
   it('fails clearly for a missing file and an offline hf: download', async () => {
-    await expect(createLlamaProvider({ model: join(dir, 'nope.gguf') })).rejects.toThrow(/Model file not found/);
+    await expect(createLlamaProvider({ model: join(dir, 'nope.gguf') })).rejects.toThrow(
+      /Model file not found/,
+    );
     await expect(
-      createLlamaProvider({ model: 'hf:org/repo/file.gguf', cacheDir: join(dir, 'models'), hfEndpoint: 'http://127.0.0.1:9/' }),
+      createLlamaProvider({
+        model: 'hf:org/repo/file.gguf',
+        cacheDir: join(dir, 'models'),
+        hfEndpoint: 'http://127.0.0.1:9/',
+      }),
     ).rejects.toThrow(/Cannot download hf:org\/repo\/file\.gguf.*offline.*llama:\.\/models\/model\.gguf/s);
   });
 });
