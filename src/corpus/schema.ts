@@ -45,4 +45,14 @@ export const CORPUS_MIGRATIONS: readonly Migration[] = [
       CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
     `,
   },
+  {
+    // Bulk-indexing settings, stored in the FTS5 table's config: a 64 MiB pending-terms hash (default 1 MiB)
+    // flushes far fewer, larger segments, and 16 kB leaf pages halve page overhead; together about 1.5x faster
+    // indexing of 100-word passages (bench/corpus.bench.ts).
+    version: 2,
+    up: `
+      INSERT INTO passages_fts(passages_fts, rank) VALUES ('hashsize', 67108864);
+      INSERT INTO passages_fts(passages_fts, rank) VALUES ('pgsz', 16000);
+    `,
+  },
 ];

@@ -126,6 +126,8 @@ export function openWorkspace(
     );
   }
   db.pragma('busy_timeout = 10000');
+  // 256 MiB page cache: ingest and FTS merges touch many pages; SQLite allocates it lazily.
+  db.pragma('cache_size = -262144');
   db.pragma('foreign_keys = ON');
   return new Workspace(abs, db);
 }

@@ -107,7 +107,7 @@ describe('corpus store', () => {
     }
   });
 
-  it('queries of stopwords or ubiquitous words still answer, through the all-common plan', async () => {
+  it('queries of stopwords or ubiquitous words still answer, through the pooled plan', async () => {
     const d = tempDir();
     const corpus = openCorpus(join(d, 'ws'));
     try {
@@ -118,7 +118,7 @@ describe('corpus store', () => {
         })),
       );
       const plan = corpus.explain('common words');
-      expect(plan.mode).toBe('all-common');
+      expect(plan.mode).toBe('pooled');
       expect(corpus.search('common words', 5)).toHaveLength(5);
       const mixed = corpus.explain('common rare');
       expect(mixed.mode).toBe('ranked');

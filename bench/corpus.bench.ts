@@ -1,0 +1,214 @@
+/**
+ * `npm run bench -- corpus [--passages N] [--keep]`
+ *
+ * 1. SciFact (../shared/data/mteb/SciFact): ingest throughput against the bare cost of reading and parsing
+ *    the same file (baseline), BM25 latency p50/p95 over the train queries with the query planner against
+ *    plain FTS5 `OR` queries (baseline), and BM25 quality (nDCG@10, recall@100 on qrels/train.tsv).
+ * 2. A generated corpus of 1M passages of ~100 words (Zipf-distributed vocabulary): ingest throughput, peak
+ *    memory, and latency of rare-word vs common-word queries, planner vs plain FTS5.
+ */
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { analyzeQuery, ftsString } from '../src/corpus/bm25/analyze.js';
+import { openCorpus } from '../src/corpus/index.js';
+import { wordAt, writeSyntheticJsonl } from '../test/helpers/syntheticCorpus.js';
+import { peakRssMiB, percentile, printTable, sharedDataDir } from './table.js';
+
+export async function run(args: string[]): Promise<void> {
+  const n = Number(argValue(args, '--passages') ?? 1_000_000);
+  const cache = new URL('../.bench-cache/', import.meta.url).pathname;
+  mkdirSync(cache, { recursive: true });
+  await scifact(cache);
+  await synthetic(cache, n);
+  console.log(`\npeak RSS of the benchmark process: ${peakRssMiB().toFixed(0)} MiB`);
+  if (!args.includes('--keep')) rmSync(join(cache, 'ws-synthetic'), { recursive: true, force: true });
+}
+
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Baseline: stream the file and JSON.parse every line, doing nothing else. */
+async function parseOnly(file: string): Promise<{ count: number; seconds: number }> {
+  const t0 = performance.now();
+  let count = 0;
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (line) {
+      JSON.parse(line);
+      count++;
+    }
+  }
+  return { count, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function ingest(file: string, ws: string) {
+  rmSync(ws, { recursive: true, force: true });
+  const corpus = openCorpus(ws);
+  const t0 = performance.now();
+  const [r] = await corpus.add(file);
+  const seconds = (performance.now() - t0) / 1000;
+  return { corpus, added: r!.added, seconds, rss: peakRssMiB() };
+}
+
+/** Plain FTS5: every query word OR-ed, ranked by bm25 over all matches (no planner). */
+function naiveSearch(corpus: ReturnType<typeof openCorpus>, query: string, k: number): string[] {
+  const terms = analyzeQuery(query);
+  if (terms.length === 0) return [];
+  const stmt = corpus.workspace.db.prepare(
+    'SELECT p.id AS id FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts) LIMIT ?',
+  );
+  return (stmt.all(terms.map((t) => ftsString(t.word)).join(' OR '), k) as { id: string }[]).map((r) => r.id);
+}
+
+function time(fn: () => unknown, repeat = 1): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function scifact(cache: string): Promise<void> {
+  const dir = join(sharedDataDir(), 'mteb/SciFact');
+  const file = join(dir, 'corpus.jsonl');
+  if (!existsSync(file)) {
+    console.log(`SciFact not found at ${dir}; skipping (set GECKO_DATA to the shared data folder)`);
+    return;
+  }
+  const base = await parseOnly(file);
+  const { corpus, added, seconds } = await ingest(file, join(cache, 'ws-scifact'));
+  printTable('SciFact ingest (5,183 titled abstracts, ~230 words each)', [
+    {
+      step: 'baseline: read + JSON.parse only',
+      passages: base.count,
+      seconds: base.seconds,
+      'passages/s': Math.round(base.count / base.seconds),
+    },
+    {
+      step: 'gecko corpus add (store + FTS5 index)',
+      passages: added,
+      seconds,
+      'passages/s': Math.round(added / seconds),
+    },
+  ]);
+
+  const queries = new Map<string, string>();
+  for (const l of readFileSync(join(dir, 'queries.jsonl'), 'utf8').split('\n')) {
+    if (l.trim()) {
+      const q = JSON.parse(l) as { _id: string; text: string };
+      queries.set(q._id, q.text);
+    }
+  }
+  const qrels = new Map<string, Map<string, number>>();
+  for (const l of readFileSync(join(dir, 'qrels/train.tsv'), 'utf8').trim().split('\n').slice(1)) {
+    const [q, d, s] = l.split('\t') as [string, string, string];
+    if (!qrels.has(q)) qrels.set(q, new Map());
+    qrels.get(q)!.set(d, Number(s));
+  }
+  const qs = [...qrels.keys()].map((id) => queries.get(id) ?? '');
+  for (const q of qs) corpus.search(q, 10); // warm the page cache
+  const planner = qs.flatMap((q) => time(() => corpus.search(q, 10)));
+  const naive = qs.flatMap((q) => time(() => naiveSearch(corpus, q, 10)));
+  printTable(`SciFact BM25 latency, k = 10, ${qs.length} train queries`, [
+    {
+      method: 'baseline: plain FTS5 OR query',
+      'p50 ms': percentile(naive, 50),
+      'p95 ms': percentile(naive, 95),
+    },
+    { method: 'gecko planner', 'p50 ms': percentile(planner, 50), 'p95 ms': percentile(planner, 95) },
+  ]);
+
+  let ndcg = 0;
+  let recall = 0;
+  for (const [qid, rel] of qrels) {
+    const hits = corpus.search(queries.get(qid) ?? '', 100);
+    ndcg += ndcgAt10(
+      hits.map((h) => h.id),
+      rel,
+    );
+    recall += hits.filter((h) => rel.has(h.id)).length / rel.size;
+  }
+  printTable('SciFact BM25 quality, train qrels', [
+    { metric: 'nDCG@10', value: ndcg / qrels.size },
+    { metric: 'recall@100', value: recall / qrels.size },
+  ]);
+  corpus.close();
+}
+
+/** nDCG@10 with linear gains, as trec_eval's ndcg_cut_10 computes it for binary SciFact judgements. */
+function ndcgAt10(ranked: string[], rel: Map<string, number>): number {
+  let dcg = 0;
+  ranked.slice(0, 10).forEach((id, i) => {
+    dcg += (rel.get(id) ?? 0) / Math.log2(i + 2);
+  });
+  const ideal = [...rel.values()].sort((a, b) => b - a).slice(0, 10);
+  const idcg = ideal.reduce((s, g, i) => s + g / Math.log2(i + 2), 0);
+  return idcg > 0 ? dcg / idcg : 0;
+}
+
+async function synthetic(cache: string, n: number): Promise<void> {
+  const file = join(cache, `synthetic-${n}.jsonl`);
+  if (!existsSync(file)) {
+    const t0 = performance.now();
+    await writeSyntheticJsonl(file, n, 100);
+    console.log(
+      `\ngenerated ${n.toLocaleString('en-US')} passages in ${((performance.now() - t0) / 1000).toFixed(1)}s -> ${file}`,
+    );
+  }
+  const base = await parseOnly(file);
+  const { corpus, added, seconds, rss } = await ingest(file, join(cache, 'ws-synthetic'));
+  printTable(`Generated corpus ingest (${n.toLocaleString('en-US')} passages of 100 words)`, [
+    {
+      step: 'baseline: read + JSON.parse only',
+      passages: base.count,
+      seconds: base.seconds,
+      'passages/s': Math.round(base.count / base.seconds),
+    },
+    {
+      step: 'gecko corpus add (store + FTS5 index)',
+      passages: added,
+      seconds,
+      'passages/s': Math.round(added / seconds),
+    },
+  ]);
+  console.log(
+    `peak RSS after ingest: ${rss.toFixed(0)} MiB; database: ${(corpus.stats().databaseBytes / 1e9).toFixed(2)} GB`,
+  );
+
+  // Rare words: ranks 20k-40k of the Zipf vocabulary; common: the head (function words and ranks 30-80).
+  const rare = Array.from(
+    { length: 50 },
+    (_, i) => `${wordAt(20_000 + i * 397)} ${wordAt(25_000 + i * 211)}`,
+  );
+  const commonContent = Array.from(
+    { length: 50 },
+    (_, i) => `${wordAt(26 + (i % 20))} ${wordAt(30 + ((i * 7) % 40))}`,
+  );
+  const stop = Array.from(
+    { length: 20 },
+    (_, i) => `${wordAt(i % 10)} ${wordAt((i + 3) % 10)} ${wordAt((i + 5) % 12)}`,
+  );
+  const rows: Record<string, string | number>[] = [];
+  const measure = (label: string, qs: string[], fn: (q: string) => unknown) => {
+    for (const q of qs.slice(0, 5)) fn(q);
+    const t = qs.flatMap((q) => time(() => fn(q), 3));
+    rows.push({ queries: label, 'p50 ms': percentile(t, 50), 'p95 ms': percentile(t, 95) });
+    return percentile(t, 50);
+  };
+  const rareP50 = measure('rare words (planner)', rare, (q) => corpus.search(q, 10));
+  const commonP50 = measure('common non-stopwords (planner)', commonContent, (q) => corpus.search(q, 10));
+  const stopP50 = measure('stopwords only (planner)', stop, (q) => corpus.search(q, 10));
+  measure('baseline: common non-stopwords, plain FTS5', commonContent.slice(0, 10), (q) =>
+    naiveSearch(corpus, q, 10),
+  );
+  printTable(`Generated corpus BM25 latency, k = 10`, rows);
+  printTable('Common-word slowdown (target <= 10x)', [
+    { ratio: 'common / rare p50', value: commonP50 / rareP50 },
+    { ratio: 'stopwords-only / rare p50', value: stopP50 / rareP50 },
+  ]);
+  corpus.close();
+}
