@@ -126,7 +126,16 @@ function benchGecko(
   const model = StaticModel.create(tok, D, { seed: 1 });
   const offsets = Int32Array.from({ length: ds.anchor.length * 3 + 1 }, (_, i) => i * L);
   const loss = new GeckoLoss(kernel === 'js' ? { gemm: gemmNTJs } : {});
-  const runner = new StepRunner(model, ds, { ids, offsets, truncated: 0 }, loss, 1, {});
+  const runner = new StepRunner(
+    model,
+    ds,
+    { ids, offsets, truncated: 0 },
+    loss,
+    1,
+    {},
+    undefined,
+    kernel === 'js' ? 'js' : 'auto',
+  );
   const warm = 5;
   let t = 0;
   for (let s = 0; s < steps; s++) {
@@ -270,12 +279,12 @@ export async function run(args: string[]): Promise<void> {
   const torch = args.includes('--no-torch') ? 'skipped (--no-torch)' : benchTorch(ids, steps);
   const rows: Record<string, string | number>[] = [
     {
-      implementation: 'gecko, WASM SIMD kernel (default)',
+      implementation: 'gecko, WASM SIMD kernels (default)',
       'steps/s': wasm,
       'vs torch': typeof torch === 'string' ? '-' : wasm / torch.stepsPerSec,
     },
     {
-      implementation: 'gecko, tiled JS kernel',
+      implementation: 'gecko, plain JS (tiled gemm, JS pooling/Adam)',
       'steps/s': js,
       'vs torch': typeof torch === 'string' ? '-' : js / torch.stepsPerSec,
     },

@@ -1,9 +1,10 @@
-import { meanPool, meanPoolBackward } from '../math/pool.js';
 import type { StaticModel } from '../model/StaticModel.js';
 import type { Dataset } from './data/Dataset.js';
 import type { EmbeddingLoss, LossBatch } from './loss/types.js';
-import { type AdamOptions, type AdamState, SparseAdam } from './optim/SparseAdam.js';
-import { SparseRows } from './optim/SparseRows.js';
+import type { AdamOptions, AdamState } from './optim/SparseAdam.js';
+import { JsTable } from './table/JsTable.js';
+import type { TableBackend } from './table/TableBackend.js';
+import { WasmTable } from './table/WasmTable.js';
 
 /** Token ids of every dataset text, CSR: text t owns ids[offsets[t] .. offsets[t+1]). */
 export interface TokenizedTexts {
@@ -22,15 +23,11 @@ export interface StepResult {
 
 /**
  * One optimisation step of the static model: gather the batch's pre-tokenised texts, pool them with the
- * shared kernel, run the loss, back-propagate into the touched table rows (and token weights), clip, and
- * apply lazy Adam. Holds the optimiser state.
+ * table backend, run the loss, back-propagate into the touched table rows (and token weights), clip, and
+ * apply lazy Adam.
  */
 export class StepRunner {
-  readonly adam: SparseAdam;
-  readonly weightAdam: SparseAdam | null;
-  private readonly rows: SparseRows;
-  private readonly weightRows: SparseRows | null;
-  private readonly weightGrad: Float32Array | null;
+  readonly backend: TableBackend;
 
   constructor(
     private readonly model: StaticModel,
@@ -39,21 +36,11 @@ export class StepRunner {
     private readonly loss: EmbeddingLoss,
     private readonly clipNorm: number,
     adam: AdamOptions,
-    state?: { table: AdamState; weights?: AdamState | undefined },
+    state?: { table: AdamState; weights: AdamState | null },
+    backend: 'auto' | 'js' = 'auto',
   ) {
-    const v = model.tokenizer.vocabSize;
-    this.adam = new SparseAdam(model.table, model.dimensions, adam, state?.table);
-    this.rows = new SparseRows(v, model.dimensions);
-    if (model.weights) {
-      // Token weights get no weight decay: decaying them towards 0 would shrink every text's vector.
-      this.weightAdam = new SparseAdam(model.weights, 1, { ...adam, weightDecay: 0 }, state?.weights);
-      this.weightRows = new SparseRows(v, 1);
-      this.weightGrad = new Float32Array(v);
-    } else {
-      this.weightAdam = null;
-      this.weightRows = null;
-      this.weightGrad = null;
-    }
+    this.backend =
+      (backend === 'auto' ? WasmTable.create(model, adam, state) : null) ?? new JsTable(model, adam, state);
   }
 
   step(examples: Int32Array, lr: number, hardNegatives: boolean): StepResult {
@@ -83,8 +70,7 @@ export class StepRunner {
       const t = textIds[r]!;
       ids.set(tokens.ids.subarray(tokens.offsets[t]!, tokens.offsets[t + 1]!), offsets[r]!);
     }
-    const poolIn = { table: model.table, dim: d, ids, offsets, weights: model.weights };
-    const pooled = meanPool(poolIn, new Float32Array(textIds.length * d));
+    const pooled = this.backend.pool(ids, offsets);
 
     let negatives: Float32Array | null = null;
     let hasNegative: Uint8Array | null = null;
@@ -113,27 +99,9 @@ export class StepRunner {
         gradPooled.set(r.grad.negatives!.subarray(i * d, (i + 1) * d), (2 * b + k) * d);
       });
     }
-    const rows = this.rows;
-    const wg = this.weightGrad;
-    const slots = rows.slots(ids);
-    meanPoolBackward(poolIn, gradPooled, slots, rows.grad, wg);
-    let sq = rows.squaredNorm();
-    if (wg && this.weightRows) {
-      for (let s = 0; s < rows.count; s++) {
-        const id = rows.ids[s]!;
-        this.weightRows.grad[this.weightRows.slot(id)] = wg[id]!;
-        sq += wg[id]! * wg[id]!;
-        wg[id] = 0;
-      }
-    }
-    const gradNorm = Math.sqrt(sq);
+    const gradNorm = Math.sqrt(this.backend.backward(gradPooled));
     const scale = this.clipNorm > 0 && gradNorm > this.clipNorm ? this.clipNorm / gradNorm : 1;
-    this.adam.step(rows, lr, scale);
-    if (this.weightAdam && this.weightRows) {
-      this.weightAdam.step(this.weightRows, lr, scale);
-      this.weightRows.clear();
-    }
-    rows.clear();
+    this.backend.update(lr, scale);
     return { loss: r.loss, parts: r.parts, gradNorm, texts: textIds.length };
   }
 }

@@ -134,8 +134,9 @@ export async function trainStaticModel(
     loss,
     o.clipNorm,
     { weightDecay: o.weightDecay },
-    ckpt ? { table: ckpt.adam, weights: ckpt.weightAdam ?? undefined } : undefined,
+    ckpt ? { table: ckpt.adam, weights: ckpt.weightAdam } : undefined,
   );
+  reporter.debug(`table backend: ${runner.backend.name}`);
 
   const warmupSteps = Math.round(o.warmupRatio * totalSteps);
   const progress = reporter.progress('train', { total: totalSteps, unit: 'steps' });
@@ -152,6 +153,7 @@ export async function trainStaticModel(
   let stopped = false;
 
   const checkpoint = async (): Promise<void> => {
+    runner.backend.sync();
     state.sampler = sampler.state();
     state.elapsedSec = baseElapsed + (performance.now() - t0) / 1000;
     await saveCheckpoint(
@@ -160,14 +162,15 @@ export async function trainStaticModel(
         state,
         table: model.table,
         weights: model.weights,
-        adam: runner.adam.state,
-        weightAdam: runner.weightAdam?.state ?? null,
+        adam: runner.backend.adamState().table,
+        weightAdam: runner.backend.adamState().weights,
       },
       d,
     );
   };
   const evaluate = async (): Promise<number | undefined> => {
     if (!o.evaluate) return undefined;
+    runner.backend.sync();
     const score = await o.evaluate(model);
     if (state.bestScore === null || score > state.bestScore) {
       state.bestScore = score;
@@ -229,7 +232,7 @@ export async function trainStaticModel(
       break;
     }
   }
-  await checkpoint();
+  await checkpoint(); // also syncs the model's table
   await writeCurves(o.outDir, state.history, `gecko train: ${state.step} steps`);
   if (!stopped) await saveModelAtomically(model, join(o.outDir, 'model'));
   progress.done(

@@ -6,6 +6,8 @@ import { createRng } from '../../../src/math/rng.js';
 import { compileWat } from '../../../src/math/wasm/compileWat.js';
 import { GEMM_WASM_BASE64 } from '../../../src/math/wasm/gemmWasmBytes.js';
 import { gemmWat } from '../../../src/math/wasm/gemmWat.js';
+import { TRAIN_WASM_BASE64 } from '../../../src/math/wasm/trainWasmBytes.js';
+import { trainWat } from '../../../src/math/wasm/trainWat.js';
 
 function rand(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -55,6 +57,8 @@ describe('C = A . B^T kernels', () => {
   it('the shipped WebAssembly bytes are the compiled gemmWat.ts', async () => {
     const bytes = await compileWat('gemm.wat', gemmWat());
     expect(Buffer.from(bytes).toString('base64')).toBe(GEMM_WASM_BASE64);
+    const train = await compileWat('train.wat', trainWat());
+    expect(Buffer.from(train).toString('base64')).toBe(TRAIN_WASM_BASE64);
   });
 
   it('transpose', () => {

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { gemmNTJs } from '../../../src/math/gemmJs.js';
+import { StaticModel } from '../../../src/model/StaticModel.js';
+import { buildDataset } from '../../../src/train/data/Dataset.js';
+import { GeckoLoss } from '../../../src/train/loss/GeckoLoss.js';
+import { StepRunner, tokenizeTexts } from '../../../src/train/StepRunner.js';
+import { bertTokenizer, sharedTexts } from '../model/fixtures.js';
+
+function setup() {
+  const s1 = sharedTexts('mteb/STSBenchmark/validation.jsonl', 'sentence1', 96);
+  const s2 = sharedTexts('mteb/STSBenchmark/validation.jsonl', 'sentence2', 96);
+  const examples = s1.map((a, i) => ({
+    anchor: a,
+    positive: s2[i]!,
+    negative: s2[(i + 7) % 96]!,
+    task: 't',
+  }));
+  const ds = buildDataset([{ name: 'sts', kind: 'triplets', weight: 1, examples }]);
+  return ds;
+}
+
+describe('StepRunner', () => {
+  const tok = bertTokenizer();
+  const ds = setup();
+
+  it('the WebAssembly and JS table backends train identically (to float rounding)', () => {
+    const a = StaticModel.create(tok, 32, { seed: 5 });
+    const b = StaticModel.create(tok, 32, { seed: 5 });
+    const tokens = tokenizeTexts(a, ds.texts);
+    const ra = new StepRunner(a, ds, tokens, new GeckoLoss(), 1, { weightDecay: 0.01 });
+    const rb = new StepRunner(
+      b,
+      ds,
+      tokens,
+      new GeckoLoss({ gemm: gemmNTJs }),
+      1,
+      { weightDecay: 0.01 },
+      undefined,
+      'js',
+    );
+    expect(ra.backend.name).toBe('wasm-simd');
+    expect(rb.backend.name).toBe('js');
+    for (let s = 0; s < 4; s++) {
+      const ex = Int32Array.from({ length: 32 }, (_, i) => (s * 32 + i) % ds.anchor.length);
+      const la = ra.step(ex, 0.01, true);
+      const lb = rb.step(ex, 0.01, true);
+      expect(la.loss).toBeCloseTo(lb.loss, 4);
+      expect(la.gradNorm).toBeCloseTo(lb.gradNorm, 3);
+    }
+    ra.backend.sync();
+    let maxDiff = 0;
+    for (let i = 0; i < a.table.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.table[i]! - b.table[i]!));
+    expect(maxDiff).toBeLessThan(1e-4);
+    const sa = ra.backend.adamState().table;
+    expect(sa.step).toBe(4);
+  });
+
+  it('lowers the loss on a repeated batch and only moves touched rows', () => {
+    const m = StaticModel.create(tok, 16, { seed: 6 });
+    const before = m.table.slice();
+    const r = new StepRunner(m, ds, tokenizeTexts(m, ds.texts), new GeckoLoss(), 1, {});
+    const ex = Int32Array.from({ length: 16 }, (_, i) => i);
+    const first = r.step(ex, 0.05, true).loss;
+    let last = first;
+    for (let s = 0; s < 20; s++) last = r.step(ex, 0.05, true).loss;
+    expect(last).toBeLessThan(first * 0.5);
+    r.backend.sync();
+    const untouched = tok.tokenToId('zebra')!;
+    for (let c = 0; c < 16; c++) expect(m.table[untouched * 16 + c]).toBe(before[untouched * 16 + c]);
+  });
+
+  it('learns per-token weights on the JS backend', () => {
+    const m = StaticModel.create(tok, 16, { seed: 7, tokenWeights: true });
+    const r = new StepRunner(m, ds, tokenizeTexts(m, ds.texts), new GeckoLoss(), 1, {});
+    expect(r.backend.name).toBe('js');
+    r.step(
+      Int32Array.from({ length: 16 }, (_, i) => i),
+      0.05,
+      true,
+    );
+    expect(Array.from(m.weights!).some((w) => w !== 1)).toBe(true);
+  });
+});
