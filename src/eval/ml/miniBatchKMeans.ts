@@ -24,6 +24,8 @@ export interface MiniBatchKMeansOptions {
    * @default '1.4+'
    */
   sklearn?: SklearnGeneration;
+  /** Called after each mini-batch with its mean inertia and the smoothed (EWA) inertia, for diagnostics. */
+  onStep?: (step: number, batchInertia: number, ewaInertia: number | null) => void;
 }
 
 export interface KMeansResult {
@@ -53,7 +55,8 @@ export function miniBatchKMeans(
   if (!Number.isInteger(k) || k < 1 || k > n)
     throw new RangeError(`miniBatchKMeans: k=${k} must be within 1..${n}`);
   const gen = options.sklearn ?? '1.4+';
-  const batch = options.batchSize ?? 1024;
+  // sklearn clamps the batch to the sample count (`_check_params_vs_input`).
+  const batch = Math.min(options.batchSize ?? 1024, n);
   let initSize = options.initSize ?? 3 * batch;
   if (initSize < k) initSize = 3 * k;
   initSize = Math.min(initSize, n);
@@ -67,7 +70,7 @@ export function miniBatchKMeans(
     sub = gather(X, dims, idx);
     ns = initSize;
   }
-  let centers: Float32Array = kmeansPlusPlus(sub, ns, dims, k, rs, gen);
+  let centers: Float32Array = kmeansPlusPlus(sub, ns, dims, k, rs, gen).centers;
   let centersNew: Float32Array = new Float32Array(k * dims);
   const counts = new Float32Array(k);
   let ewa: number | null = null;
@@ -99,6 +102,7 @@ export function miniBatchKMeans(
       gen,
     );
     [centers, centersNew] = [centersNew, centers];
+    options.onStep?.(step, inertia / batch, ewa);
     if (step === 0) continue; // the first batch's inertia reflects the initialisation
     const bi = inertia / batch;
     ewa = ewa === null ? bi : ewa * (1 - alpha) + bi * alpha;
@@ -140,14 +144,15 @@ function sqDistances(
   return out;
 }
 
-function kmeansPlusPlus(
+/** Greedy k-means++ (sklearn `_kmeans_plusplus`): returns the centres and the chosen row indices. */
+export function kmeansPlusPlus(
   X: Float32Array,
   n: number,
   dims: number,
   k: number,
   rs: NumpyRandomState,
   gen: SklearnGeneration,
-): Float32Array {
+): { centers: Float32Array; indices: number[] } {
   const centers = new Float32Array(k * dims);
   const xx = new Float64Array(n);
   for (let i = 0; i < n; i++)
@@ -158,6 +163,7 @@ function kmeansPlusPlus(
       ? rs.randomInterval(n - 1)
       : (rs.choiceWithP(new Float64Array(n).fill(f(1 / n)), 1)[0] as number);
   centers.set(X.subarray(first * dims, (first + 1) * dims), 0);
+  const indices = [first];
   let closest: Float32Array = sqDistances(X, first, X, n, dims, xx);
   let pot = float32PairwiseSum(closest);
   for (let c = 1; c < k; c++) {
@@ -186,8 +192,9 @@ function kmeansPlusPlus(
     pot = bestPot;
     closest = bestDist;
     centers.set(X.subarray(best * dims, (best + 1) * dims), c * dims);
+    indices.push(best);
   }
-  return centers;
+  return { centers, indices };
 }
 
 /** Nearest centre per row (first minimum of ‖c‖² − 2x·c); returns the summed squared distances. */

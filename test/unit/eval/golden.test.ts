@@ -84,6 +84,7 @@ describe('mteb_golden.json', () => {
   });
 
   it('Python round(x, 5), half-even on the exact binary value', () => {
-    for (const [x, expected] of Object.entries(golden.python_round_5)) expect(pyRound(Number(x), 5)).toBe(expected);
+    for (const [x, expected] of Object.entries(golden.python_round_5))
+      expect(pyRound(Number(x), 5)).toBe(expected);
   });
 });
