@@ -8,10 +8,10 @@ import { writeJsonl } from './dataset.js';
 import type { TaskFamily } from './families.js';
 import {
   DEFAULT_GENERATE,
+  GENERATION_SCHEMA,
   type GenerateConfig,
   type GenerateOptions,
   generationMessages,
-  generationSchema,
   resolveGenerate,
 } from './generate.js';
 import { callSeed, pickByHash } from './random.js';
@@ -77,7 +77,7 @@ export async function exportGenerateBatch(
         max_tokens: config.maxTokens,
         response_format: {
           type: 'json_schema',
-          json_schema: { name: 'fret_query', strict: true, schema: generationSchema(config.checks) },
+          json_schema: { name: 'fret_query', strict: true, schema: GENERATION_SCHEMA },
         },
       },
     });

@@ -3,6 +3,8 @@ import { detectLanguage, languagesDiffer } from './language.js';
 /** Why a generated `{task, query}` was rejected. */
 export type GenerationFailure =
   | 'malformed-json'
+  /** The answer ran past the token limit. */
+  | 'truncated'
   | 'missing-field'
   | 'empty'
   | 'too-short'

@@ -7,7 +7,6 @@ import { type Reporter, silentReporter } from '../util/Reporter.js';
 import {
   type CheckResult,
   checkGeneration,
-  DEFAULT_OUTPUT_CHECKS,
   type GenerationFailure,
   isRefusal,
   type OutputChecks,
@@ -76,21 +75,16 @@ export interface GenerateSummary {
 }
 
 /**
- * JSON schema of a step-1 answer, with the length bounds of the checks: a grammar-constrained model then
- * cannot run past `maxTokens` mid-string, and a schema-following API is told the limits.
+ * JSON schema of a step-1 answer. Length bounds are deliberately not in the schema: the checks enforce them
+ * with a precise reason (`too-short`, `too-long`), where a schema violation inside the LLM layer would only
+ * surface as unparseable output.
  */
-export function generationSchema(checks: OutputChecks = {}): Record<string, unknown> {
-  const c = { ...DEFAULT_OUTPUT_CHECKS, ...checks };
-  return {
-    type: 'object',
-    properties: {
-      task: { type: 'string', minLength: c.minTaskChars, maxLength: c.maxTaskChars },
-      query: { type: 'string', minLength: c.minQueryChars, maxLength: c.maxQueryChars },
-    },
-    required: ['task', 'query'],
-    additionalProperties: false,
-  };
-}
+export const GENERATION_SCHEMA: Record<string, unknown> = {
+  type: 'object',
+  properties: { task: { type: 'string' }, query: { type: 'string' } },
+  required: ['task', 'query'],
+  additionalProperties: false,
+};
 
 /** The resolved settings that define a step-1 job (stored, and compared on resume). */
 export interface GenerateConfig {
@@ -275,17 +269,6 @@ async function generateOne(
   };
 }
 
-// One schema object per checks object: the LLM layer caches compiled validators and grammars by identity.
-const schemas = new WeakMap<OutputChecks, Record<string, unknown>>();
-function schemaFor(checks: OutputChecks): Record<string, unknown> {
-  let s = schemas.get(checks);
-  if (!s) {
-    s = generationSchema(checks);
-    schemas.set(checks, s);
-  }
-  return s;
-}
-
 /**
  * One step-1 LLM call and its verdict. Output the LLM layer could not parse as schema-valid JSON (after its
  * own retries) is an item-level failure (`malformed-json`, or `refusal` when the text is one); every other
@@ -301,7 +284,7 @@ export async function generateAndCheck(
 ): Promise<{ verdict: CheckResult; usage: { promptTokens: number; completionTokens: number } }> {
   try {
     const out = await llm.generate(messages, {
-      jsonSchema: schemaFor(config.checks),
+      jsonSchema: GENERATION_SCHEMA,
       seed,
       temperature: config.temperature,
       maxTokens: config.maxTokens,
@@ -311,14 +294,20 @@ export async function generateAndCheck(
     return { verdict: checkGeneration(text, passageText, config.checks), usage: out.usage };
   } catch (e) {
     if (!isLlmError(e, 'LLM_OUTPUT')) throw e;
-    const reason = isRefusal(e.message.replace(/^.*?: the model output[^:]*: /s, '').replace(/^"/, ''))
-      ? 'refusal'
-      : 'malformed-json';
-    return {
-      verdict: { ok: false, reason, detail: e.message.slice(0, 200) },
-      usage: { promptTokens: 0, completionTokens: 0 },
-    };
+    return { verdict: classifyOutputError(e.message), usage: { promptTokens: 0, completionTokens: 0 } };
   }
+}
+
+/**
+ * Names the failure behind an LLM-layer output error. The layer reports it only as a message, so its wording
+ * is matched here (a change there degrades the reason to `malformed-json`, never loses the failure).
+ */
+export function classifyOutputError(message: string): CheckResult & { ok: false } {
+  const detail = message.slice(0, 200);
+  if (/cut off/i.test(message)) return { ok: false, reason: 'truncated', detail };
+  if (/does not match the JSON schema/i.test(message)) return { ok: false, reason: 'missing-field', detail };
+  const output = message.replace(/^.*?: the model output[^:]*: /s, '').replace(/^"/, '');
+  return { ok: false, reason: isRefusal(output) ? 'refusal' : 'malformed-json', detail };
 }
 
 /** Step-1 statistics of a run, from the database. */

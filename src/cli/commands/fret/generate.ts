@@ -6,7 +6,7 @@ import { DEFAULT_GENERATE, type GenerateOptions, generateQueries } from '../../.
 import { parseShard } from '../../../fret/shard.js';
 import { FretStore } from '../../../fret/store.js';
 import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
-import { openLlm, parseNumber } from './resources.js';
+import { addLlmOptions, cacheLine, type LlmArgs, openLlm, parseNumber } from './resources.js';
 
 /** Options shared by `fret generate` and `fret export-batch` (the settings that define step 1). */
 export interface GenerateArgs {
@@ -77,13 +77,18 @@ export function generateOptionsFrom(args: GenerateArgs): GenerateOptions {
 }
 
 export function registerGenerateCommand(fret: Command): void {
-  addGenerateOptions(
-    fret
-      .command('generate')
-      .description(
-        'FRet step 1: the LLM writes a {task, query} for each seed passage (checked, retried, resumable)',
-      )
-      .requiredOption('--llm <spec>', 'language model, e.g. llama:./model.gguf'),
+  addLlmOptions(
+    addGenerateOptions(
+      fret
+        .command('generate')
+        .description(
+          'FRet step 1: the LLM writes a {task, query} for each seed passage (checked, retried, resumable)',
+        )
+        .requiredOption(
+          '--llm <spec>',
+          'language model: llama:./m.gguf, llama:hf:org/repo/file.gguf, openai:URL#model',
+        ),
+    ),
   )
     .option('--concurrency <n>', 'seeds in flight at once', String(DEFAULT_GENERATE.concurrency))
     .option('--out <file>', 'also write the queries (and failures with reasons) as JSONL')
@@ -96,46 +101,52 @@ export function registerGenerateCommand(fret: Command): void {
         '  $ gecko fret generate --llm llama:./qwen2.5-1.5b-instruct-q4_k_m.gguf --limit 1000\n' +
         '  $ gecko fret generate --llm llama:./m.gguf --families "question answering,fact checking" --shard 0/4',
     )
-    .action(async (args: GenerateArgs & { llm: string; concurrency: string; out?: string }, cmd: Command) => {
-      const ctx = contextFrom(cmd);
-      const options = generateOptionsFrom(args);
-      const concurrency = parsePositiveInt('--concurrency', args.concurrency);
-      const corpus = openCorpus(ctx.work);
-      const llm = await openLlm(args.llm, ctx.reporter);
-      try {
-        const s = await generateQueries(corpus, llm, { ...options, concurrency, reporter: ctx.reporter });
-        if (args.out) {
-          const rows = new FretStore(corpus.workspace).queries(args.run).map((q) => ({
-            id: q.item_id,
-            seed_id: q.seed_id,
-            family: q.family,
-            status: q.status,
-            task: q.task,
-            query: q.query,
-            reason: q.reason,
-            attempts: q.attempts,
-            history: JSON.parse(q.history) as unknown,
-          }));
-          await writeJsonl(args.out, rows);
-        }
-        ctx.print(s, () =>
-          [
-            `run ${s.run} (shard ${s.shard}): ${s.selected} seeds, ${s.ok} queries, ${s.failed} failed` +
-              (s.resumed ? ` (${s.resumed} done before this call)` : ''),
-            `failures: ${
-              Object.entries(s.failures)
+    .action(
+      async (
+        args: GenerateArgs & LlmArgs & { llm: string; concurrency: string; out?: string },
+        cmd: Command,
+      ) => {
+        const ctx = contextFrom(cmd);
+        const options = generateOptionsFrom(args);
+        const concurrency = parsePositiveInt('--concurrency', args.concurrency);
+        const corpus = openCorpus(ctx.work);
+        const llm = await openLlm(args, corpus.workspace, ctx.reporter);
+        try {
+          const s = await generateQueries(corpus, llm, { ...options, concurrency, reporter: ctx.reporter });
+          if (args.out) {
+            const rows = new FretStore(corpus.workspace).queries(args.run).map((q) => ({
+              id: q.item_id,
+              seed_id: q.seed_id,
+              family: q.family,
+              status: q.status,
+              task: q.task,
+              query: q.query,
+              reason: q.reason,
+              attempts: q.attempts,
+              history: JSON.parse(q.history) as unknown,
+            }));
+            await writeJsonl(args.out, rows);
+          }
+          ctx.print({ ...s, cache: llm.stats() }, () =>
+            [
+              `run ${s.run} (shard ${s.shard}): ${s.selected} seeds, ${s.ok} queries, ${s.failed} failed` +
+                (s.resumed ? ` (${s.resumed} done before this call)` : ''),
+              `failures: ${
+                Object.entries(s.failures)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ') || 'none'
+              }`,
+              `families: ${Object.entries(s.families)
                 .map(([k, v]) => `${k} ${v}`)
-                .join(', ') || 'none'
-            }`,
-            `families: ${Object.entries(s.families)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(', ')}`,
-            `tokens: ${s.tokens.prompt} prompt, ${s.tokens.completion} completion`,
-          ].join('\n'),
-        );
-      } finally {
-        await llm.close();
-        corpus.close();
-      }
-    });
+                .join(', ')}`,
+              `tokens: ${s.tokens.prompt} prompt, ${s.tokens.completion} completion`,
+              cacheLine(llm),
+            ].join('\n'),
+          );
+        } finally {
+          await llm.close();
+          corpus.close();
+        }
+      },
+    );
 }

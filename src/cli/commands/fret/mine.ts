@@ -9,13 +9,20 @@ import { DEFAULT_MINE, minePairs } from '../../../fret/mine.js';
 import type { PromptTemplate } from '../../../fret/prompts.js';
 import { parseShard } from '../../../fret/shard.js';
 import { FretStore } from '../../../fret/store.js';
-import type { LanguageModel } from '../../../llm/types.js';
+import type { CachedLanguageModel } from '../../../llm/cache/withLlmCache.js';
 import { contextFrom, parsePositiveInt } from '../../context.js';
-import { openLlm, openRetriever, parseNegativeRule, parseNumber } from './resources.js';
+import {
+  addLlmOptions,
+  cacheLine,
+  type LlmArgs,
+  openLlm,
+  openRetriever,
+  parseNegativeRule,
+  parseNumber,
+} from './resources.js';
 
-interface MineArgs {
+interface MineArgs extends LlmArgs {
   run: string;
-  llm?: string;
   judge: string;
   queries?: string;
   task?: string;
@@ -40,8 +47,7 @@ interface MineArgs {
 }
 
 export function registerMineCommand(fret: Command): void {
-  fret
-    .command('mine')
+  addLlmOptions(fret.command('mine'))
     .description(
       'FRet step 2: retrieve N candidates per query, rank them with the LLM (QL + RC), pick positive and hard negative',
     )
@@ -116,13 +122,13 @@ export function registerMineCommand(fret: Command): void {
       const candidates = parsePositiveInt('--candidates', args.candidates);
       const shard = args.shard ? parseShard(args.shard) : undefined;
       const corpus = openCorpus(ctx.work);
-      let llm: LanguageModel | undefined;
+      let llm: CachedLanguageModel | undefined;
       try {
         if (args.queries) {
           const r = await importQueries(corpus, args.queries, { run: args.run, task: args.task });
           ctx.reporter.info(`imported ${r.imported} queries from ${args.queries}`);
         }
-        if (args.llm) llm = await openLlm(args.llm, ctx.reporter);
+        if (args.llm) llm = await openLlm({ ...args, llm: args.llm }, corpus.workspace, ctx.reporter);
         const judge = await createJudge(args.judge, llm, {
           llm: {
             labels,
@@ -171,7 +177,7 @@ export function registerMineCommand(fret: Command): void {
           scoring: judge.scoring,
           prompts,
         });
-        ctx.print({ ...s, out: outDir, manifest: m }, () =>
+        ctx.print({ ...s, out: outDir, manifest: m, cache: llm?.stats() ?? null }, () =>
           [
             `run ${s.run}, job ${s.job} (shard ${s.shard}): ${m.counts.examples} examples from ${s.items} queries` +
               (s.resumed ? ` (${s.resumed} done before this call)` : ''),
@@ -182,6 +188,7 @@ export function registerMineCommand(fret: Command): void {
                 .join(', ') || 'none'
             }`,
             `wrote ${outDir}/fret.jsonl${args.parquet ? ', fret.parquet' : ''} and dataset.json`,
+            ...(llm ? [cacheLine(llm)] : []),
           ].join('\n'),
         );
       } finally {

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Corpus } from '../../../corpus/Corpus.js';
 import { UsageError } from '../../../errors/UsageError.js';
 import { DenseRetriever } from '../../../fret/retrieve/DenseRetriever.js';
@@ -9,21 +10,44 @@ import {
   type Retriever,
 } from '../../../fret/retrieve/Retriever.js';
 import type { NegativeRule } from '../../../fret/selection.js';
-import { createLlamaProvider } from '../../../llm/llama/LlamaProvider.js';
-import type { LanguageModel } from '../../../llm/types.js';
+import { type CachedLanguageModel, withLlmCache } from '../../../llm/cache/withLlmCache.js';
+import { createLanguageModel } from '../../../llm/modelSpec.js';
 import type { Embedder } from '../../../model/Embedder.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
 import type { Reporter } from '../../../util/Reporter.js';
+import type { Workspace } from '../../../workspace/Workspace.js';
+
+/** Options every command that calls an LLM takes. */
+export interface LlmArgs {
+  llm?: string;
+  llmKeyEnv?: string;
+  cache: boolean;
+}
+
+/** Declares `--llm-key-env` and `--no-cache` (the `--llm` option itself is declared by each command). */
+export function addLlmOptions(cmd: Command): Command {
+  return cmd
+    .option('--llm-key-env <name>', 'environment variable holding the API key of an openai: model')
+    .option('--no-cache', 'neither read nor write the workspace LLM cache');
+}
 
 /**
- * Opens the language model of `--llm SPEC`.
- * `llama:PATH.gguf` (or `llama:hf:org/repo/file.gguf`) runs locally through node-llama-cpp.
+ * Opens `--llm SPEC` (`llama:./m.gguf`, `llama:hf:org/repo/file.gguf`, `openai:URL#model`) behind the
+ * workspace's LLM cache, so a rerun of a finished job costs no LLM calls.
  */
-export async function openLlm(spec: string, reporter: Reporter): Promise<LanguageModel> {
-  if (spec.startsWith('llama:')) return createLlamaProvider({ model: spec.slice('llama:'.length), reporter });
-  throw new UsageError(
-    `--llm must be "llama:PATH.gguf" or "llama:hf:org/repo/file.gguf", got "${spec}" (the OpenAI-compatible provider spec "openai:URL#model" needs the LLM layer's spec parser, not yet in this build)`,
-  );
+export async function openLlm(
+  args: LlmArgs & { llm: string },
+  workspace: Workspace,
+  reporter: Reporter,
+): Promise<CachedLanguageModel> {
+  const model = await createLanguageModel(args.llm, { apiKeyEnv: args.llmKeyEnv, reporter });
+  return withLlmCache(model, workspace, { enabled: args.cache });
+}
+
+/** One line on the cache's effect, for the command's summary. */
+export function cacheLine(llm: CachedLanguageModel): string {
+  const s = llm.stats();
+  return `llm cache: ${s.hits} hits, ${s.misses} misses; ${s.spent.promptTokens + s.spent.completionTokens} tokens spent`;
 }
 
 /** Opens `--embedder SPEC`: `openai:BASE_URL#model` (a `/v1/embeddings` endpoint) or a static model folder / repo id. */
