@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { registerCorpusCommands } from './commands/corpus/index.js';
 import { registerEvalCommands } from './commands/eval/index.js';
 import { registerFretCommands } from './commands/fret/index.js';
+import { registerLlmCommands } from './commands/llm/index.js';
 
 /** Exit codes: documented in `gecko --help` and the README. */
 export const EXIT_OK = 0;
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerCorpusCommands(program);
   registerEvalCommands(program);
   registerFretCommands(program);
+  registerLlmCommands(program);
   return program;
 }
 

@@ -46,13 +46,13 @@ export function fakeChatReply(messages: Array<{ role: string; content: string }>
 
 /** An object satisfying a simple object schema (string/number/boolean properties), derived from `seed`. */
 export function fakeJsonFor(schema: Record<string, unknown>, seed: string): unknown {
-  const props = (schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[] }>;
+  const props = (schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[]; maxLength?: number }>;
   const out: Record<string, unknown> = {};
   for (const [k, p] of Object.entries(props)) {
     if (p.enum) out[k] = p.enum[0];
     else if (p.type === 'number' || p.type === 'integer') out[k] = Math.floor(unitHash(seed + k) * 100);
     else if (p.type === 'boolean') out[k] = unitHash(seed + k) < 0.5;
-    else out[k] = `${k} for ${seed}`;
+    else out[k] = `${k} for ${seed}`.slice(0, p.maxLength ?? Number.POSITIVE_INFINITY);
   }
   return out;
 }

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGecko } from '../helpers/cli.js';
+import { writeTinyLlamaGguf } from '../helpers/gguf/tinyLlama.js';
+import { type OpenAIServer, startOpenAIServer } from '../helpers/openaiServer/index.js';
+
+let dir: string;
+let server: OpenAIServer;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gecko-llm-cli-'));
+  server = await startOpenAIServer();
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('gecko llm check', () => {
+  it('exercises a local GGUF: capabilities, generation, JSON, scores and timings', async () => {
+    const model = writeTinyLlamaGguf(join(dir, 'tiny.gguf'), { seed: 4, byteTokens: 'ascii' });
+    const r = await runGecko(['--work', join(dir, 'w1'), '--json', 'llm', 'check', '--llm', `llama:${model}`, '--max-tokens', '16']);
+    expect(r.stderr).not.toMatch(/unexpected/);
+    const out = JSON.parse(r.stdout);
+    expect(out.capabilities).toMatchObject({ logProbs: 'exact', json: 'grammar' });
+    expect(out.generation.usage.completionTokens).toBeGreaterThan(0);
+    expect(out.score).toMatchObject({ exact: true, method: 'local' });
+    expect(out.score.logProb).toBeLessThan(0);
+    expect(out.labels.probYes).toBeGreaterThan(0);
+    expect(out.timingsMs.load).toBeGreaterThan(0);
+    expect(out.cache).toMatchObject({ hits: 0 });
+    if (out.json.error === undefined) expect(Object.keys(out.json.value)).toEqual(['task', 'query']);
+  });
+
+  it('against an OpenAI-compatible server: the second run makes zero requests; the key stays secret', async () => {
+    const spec = `openai:${server.baseUrl}#fake`;
+    const env = { GECKO_CLI_KEY: 'sk-cli-secret-4242' };
+    const args = ['--work', join(dir, 'w2'), 'llm', 'check', '--llm', spec, '--llm-key-env', 'GECKO_CLI_KEY'];
+    server.reset();
+    const first = await runGecko(args, { env });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/log-probs: +exact; JSON: schema/);
+    expect(first.stdout).toMatch(/score: +log P\(" how do geckos climb walls" \| passage\) = -\d+\.\d{4} over 5 tokens \(prompt-logprobs/);
+    expect(first.stdout).toMatch(/cache: +0 hits, 5 misses/);
+    const n = server.count();
+    expect(n).toBeGreaterThan(0);
+    expect(server.authHeaders.every((h) => h === 'Bearer sk-cli-secret-4242')).toBe(true);
+    const second = await runGecko(args, { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/cache: +5 hits, 0 misses/);
+    // Only the capability probes of `check` itself went out again.
+    expect(server.count() - n).toBe(2);
+    expect(`${first.stdout}${first.stderr}${second.stdout}${second.stderr}`).not.toContain('sk-cli-secret');
+    const uncached = await runGecko([...args, '--no-cache'], { env });
+    expect(uncached.stdout).toMatch(/cache: +disabled/);
+  });
+
+  it('exits 2 on a malformed spec and 1 with a clear line when offline or missing', async () => {
+    const bad = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'gpt4']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/LLM spec "gpt4" has an unknown provider/);
+    const missing = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'llama:./nope.gguf']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/Model file not found: .*nope\.gguf/);
+    const offline = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'llama:hf:org/repo/file.gguf'], {
+      env: { HF_ENDPOINT: 'http://127.0.0.1:9/', GECKO_MODELS_DIR: join(dir, 'models') },
+    });
+    expect(offline.code).toBe(1);
+    expect(offline.stderr).toMatch(/looks offline: download the \.gguf file elsewhere and pass it as a local path/);
+    const unsetKey = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', `openai:${server.baseUrl}#m`, '--llm-key-env', 'NOPE_UNSET']);
+    expect(unsetKey.code).toBe(2);
+    expect(unsetKey.stderr).toMatch(/NOPE_UNSET is not set/);
+  });
+});
