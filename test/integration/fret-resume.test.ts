@@ -1,0 +1,188 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCorpus } from '../../src/corpus/index.js';
+import type { DatasetManifest, FretExample } from '../../src/fret/index.js';
+import { runGecko, TSX_LOADER } from '../helpers/cli.js';
+import { type OpenAIServer, type ServerRequest, startOpenAIServer } from '../helpers/openaiServer/index.js';
+import { defaultRoutes } from '../helpers/openaiServer/routes.js';
+import { ROOT, SHARED_DATA } from '../helpers/paths.js';
+
+/**
+ * `gecko fret generate` and `gecko fret mine` are each SIGKILLed mid-run (against the loopback
+ * OpenAI-compatible server, slowed so the kill lands mid-job) and started again. The finished dataset must
+ * equal that of an uninterrupted run in a second workspace, with every query exactly once.
+ */
+let dir: string;
+let server: OpenAIServer;
+
+/** Step 1 answers: a short query from a long title word; every 7th passage gets an unusable one-letter query. */
+function generation(req: ServerRequest): { json: unknown } | undefined {
+  const body = req.body as {
+    messages: { content: string }[];
+    response_format?: { json_schema?: { schema?: { properties?: object } } };
+  };
+  if (!('query' in (body.response_format?.json_schema?.schema?.properties ?? {}))) return undefined;
+  const content = body.messages.at(-1)?.content ?? '';
+  const passage = content.slice(content.lastIndexOf('Passage: ') + 9);
+  const words = passage.split(/\W+/).filter((w) => w.length > 6);
+  const query =
+    passage.length % 7 === 0 ? 'a' : `what is known about ${words[0] ?? 'cells'} and ${words[1] ?? 'genes'}`;
+  const text = JSON.stringify({
+    task: 'Given a query, find a passage that has the answer to the query.',
+    query,
+  });
+  return {
+    json: {
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 50, completion_tokens: 10 },
+    },
+  };
+}
+
+async function makeWorkspace(name: string): Promise<string> {
+  const work = join(dir, name);
+  const corpus = openCorpus(work);
+  const rows: { id: string; title: string; text: string }[] = [];
+  for await (const line of createInterface({
+    input: createReadStream(join(SHARED_DATA, 'mteb/SciFact/corpus.jsonl')),
+  })) {
+    const r = JSON.parse(line) as { _id: string; title: string; text: string };
+    rows.push({ id: r._id, title: r.title, text: r.text.slice(0, 500) });
+    if (rows.length === 60) break;
+  }
+  await corpus.addPassages(rows);
+  corpus.close();
+  return work;
+}
+
+function countRows(work: string, table: string): number {
+  let conn: Database.Database | undefined;
+  try {
+    conn = new Database(join(work, 'gecko.db'), { readonly: true, fileMustExist: true });
+    return (conn.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } catch {
+    return 0; // no database or table yet
+  } finally {
+    conn?.close();
+  }
+}
+
+/** Starts the CLI and SIGKILLs it once `table` holds at least `atLeast` rows; returns the row count after the kill. */
+async function killWhen(args: string[], work: string, table: string, atLeast: number): Promise<number> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', TSX_LOADER, join(ROOT, 'src/cli/main.ts'), ...args],
+    {
+      env: { ...process.env, CI: '1' },
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  try {
+    for (let i = 0; i < 1200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (countRows(work, table) >= atLeast) {
+        child.kill('SIGKILL');
+        await exited;
+        return countRows(work, table);
+      }
+      if (child.exitCode !== null)
+        throw new Error(`the CLI exited (${child.exitCode}) before it could be killed`);
+    }
+    throw new Error('timed out waiting for progress');
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gecko-fret-resume-'));
+  const fallback = defaultRoutes()['POST /v1/chat/completions'] as (r: ServerRequest) => { json: unknown };
+  server = await startOpenAIServer({
+    routes: { 'POST /v1/chat/completions': (req) => generation(req) ?? fallback(req) },
+    // Slow enough that a kill lands mid-job, fast enough for a short test.
+    faults: () => ({ kind: 'slow', ms: 15 }),
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('FRet killed mid-run and resumed', () => {
+  it('generate and mine resume after SIGKILL to the same dataset as an uninterrupted run, without duplicates', async () => {
+    const llm = `openai:${server.baseUrl}#fake`;
+    const killed = await makeWorkspace('killed');
+    const clean = await makeWorkspace('clean');
+    const genArgs = (work: string) => [
+      '--work',
+      work,
+      '--json',
+      'fret',
+      'generate',
+      '--llm',
+      llm,
+      '--concurrency',
+      '2',
+    ];
+    const mineArgs = (work: string) => [
+      '--work',
+      work,
+      '--json',
+      'fret',
+      'mine',
+      '--llm',
+      llm,
+      '-n',
+      '5',
+      '--concurrency',
+      '2',
+      '--out',
+      join(work, 'out'),
+    ];
+
+    const before = await killWhen(genArgs(killed), killed, 'fret_queries', 10);
+    expect(before).toBeLessThan(60);
+    const g = await runGecko(genArgs(killed));
+    expect(g.stderr).not.toMatch(/unexpected/);
+    expect(g.code).toBe(0);
+    const gen = JSON.parse(g.stdout) as { selected: number; resumed: number; ok: number; failed: number };
+    expect(gen).toMatchObject({ selected: 60, resumed: before });
+    expect(gen.ok + gen.failed).toBe(60);
+    expect(gen.failed).toBeGreaterThan(0);
+
+    const mined = await killWhen(mineArgs(killed), killed, 'fret_examples', 5);
+    expect(mined).toBeLessThan(gen.ok);
+    const m = await runGecko(mineArgs(killed));
+    expect(m.code).toBe(0);
+    const resumed = JSON.parse(m.stdout) as { resumed: number; manifest: DatasetManifest };
+    expect(resumed.resumed).toBe(mined);
+
+    // The same commands, never interrupted, in another workspace.
+    expect((await runGecko(genArgs(clean))).code).toBe(0);
+    expect((await runGecko(mineArgs(clean))).code).toBe(0);
+
+    const lines = readFileSync(join(killed, 'out/fret.jsonl'), 'utf8');
+    const examples = lines
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as FretExample);
+    expect(examples).toHaveLength(gen.ok);
+    expect(new Set(examples.map((e) => e.id)).size).toBe(gen.ok);
+    expect(resumed.manifest.counts).toMatchObject({
+      queries: gen.ok,
+      examples: gen.ok,
+      generation_failed: gen.failed,
+    });
+    expect(lines).toBe(readFileSync(join(clean, 'out/fret.jsonl'), 'utf8'));
+    for (const e of examples) {
+      expect(e.candidates).toContain(e.seed_id);
+      expect(e.llm.scoring).toBe('logprobs');
+    }
+  }, 120_000);
+});
