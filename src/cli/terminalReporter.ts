@@ -37,38 +37,54 @@ export function createTerminalReporter(
 
 function barProgress(label: string, options: ProgressOptions, stream: NodeJS.WriteStream): Progress {
   const unit = options.unit ?? 'items';
-  const known = options.total !== undefined && options.total > 0;
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: known
-        ? `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted}`
-        : `${label} {value} ${unit} | {rate}/s | {duration_formatted}`,
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 50,
-      fps: 5,
-    },
-    cliProgress.Presets.shades_classic,
-  );
   const start = performance.now();
   let done = 0;
+  let total = options.total ?? 0;
   const rate = (): string => {
     const s = (performance.now() - start) / 1000;
     return s > 0 ? Math.round(done / s).toLocaleString('en-US') : '0';
   };
-  bar.start(known ? (options.total as number) : 0, 0, { rate: '0' });
+  // The bar's layout depends on whether the total is known; streamed inputs learn (an estimate of) it only
+  // after the first chunk, so the bar is rebuilt once when that happens.
+  const make = (known: boolean): cliProgress.SingleBar => {
+    const b = new cliProgress.SingleBar(
+      {
+        stream,
+        format: known
+          ? `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted}`
+          : `${label} {value} ${unit} | {rate}/s | {duration_formatted}`,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 50,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    b.start(known ? total : 0, done, { rate: rate() });
+    return b;
+  };
+  let known = total > 0;
+  let bar = make(known);
   return {
     tick(n = 1) {
       done += n;
       bar.update(done, { rate: rate() });
     },
-    update(d, total) {
+    update(d, t) {
       done = d;
-      if (total !== undefined) bar.setTotal(total);
+      if (t !== undefined && t > 0) {
+        total = t;
+        if (!known) {
+          bar.stop();
+          stream.write('\x1b[1A\x1b[2K'); // replace the unknown-total line
+          known = true;
+          bar = make(true);
+        } else bar.setTotal(t);
+      }
       bar.update(done, { rate: rate() });
     },
     done(summary) {
+      if (known) bar.setTotal(done);
       bar.update(done, { rate: rate() });
       bar.stop();
       if (summary) stream.write(`${summary}\n`);

@@ -91,10 +91,11 @@ export class Corpus {
     const results: IngestResult[] = [];
     for (const [i, path] of list.entries()) {
       const format = formats[i] as InputFormat;
+      const counter = { bytes: 0 };
       const result = await ingestRecords(
         this.workspace.db,
-        readRecords(path, format, options.columns),
-        { path: resolve(path), format, statPath: path },
+        readRecords(path, format, options.columns, counter),
+        { path: resolve(path), format, statPath: path, bytesRead: counter },
         { chunk, skipInvalid: options.skipInvalid ?? false, reporter: options.reporter ?? silentReporter },
       );
       this.#searcher.invalidate();

@@ -49,7 +49,7 @@ const FTS_BATCH = 20_000;
 export async function ingestRecords(
   db: Database.Database,
   records: AsyncIterable<RawRecord>,
-  source: { path: string; format: InputFormat | 'api'; statPath?: string },
+  source: { path: string; format: InputFormat | 'api'; statPath?: string; bytesRead?: { bytes: number } },
   settings: IngestSettings,
 ): Promise<IngestResult> {
   const t0 = performance.now();
@@ -131,7 +131,10 @@ export async function ingestRecords(
           sinceFlush = 0;
         }
       }
-      progress.update(result.added + result.unchanged);
+      const done = result.added + result.unchanged + result.rejected.length;
+      // ETA from the share of the file read so far (line-based formats count bytes as they stream).
+      const read = source.bytesRead?.bytes ?? 0;
+      progress.update(done, st && read > 0 ? Math.max(done, Math.round((done * st.size) / read)) : undefined);
     }
     flushFts.run(ftsFrom);
     if (st) {

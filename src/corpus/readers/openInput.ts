@@ -7,12 +7,22 @@ export function isGzip(path: string): boolean {
   return path.toLowerCase().endsWith('.gz');
 }
 
+/** Counts the bytes read from disk (compressed bytes for `.gz`), so progress can estimate an ETA. */
+export interface ByteCounter {
+  bytes: number;
+}
+
 /**
  * Opens a file as a byte stream, transparently gunzipping `.gz`. Streams in 1 MiB chunks: nothing is read
  * whole into memory, so multi-GB inputs are fine.
  */
-export function openByteStream(path: string): AsyncIterable<Uint8Array> {
+export function openByteStream(path: string, counter?: ByteCounter): AsyncIterable<Uint8Array> {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (counter) {
+    raw.on('data', (chunk) => {
+      counter.bytes += chunk.length;
+    });
+  }
   if (!isGzip(path)) return raw;
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.on('error', (e) => gunzip.destroy(e));
