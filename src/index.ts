@@ -76,7 +76,48 @@ export {
   withLlmCache,
 } from './llm/index.js';
 export type { Embedder, EmbedInput, EmbedKind, EmbedOptions } from './model/Embedder.js';
+// model + train (issue 5): the static student, its formats and tokenizers, and the Gecko-loss trainer
+export { downloadFromHub, type HubOptions, isRepoId } from './model/formats/hub.js';
+export { LAYOUTS, type Layout, type SaveFormat } from './model/formats/layouts.js';
+export {
+  detectLayout,
+  type LoadStaticModelOptions,
+  loadStaticModel,
+} from './model/formats/loadStaticModel.js';
+export { type SaveStaticModelOptions, saveStaticModel } from './model/formats/saveStaticModel.js';
+export { isModelError, ModelError } from './model/ModelError.js';
+export { PRECISIONS, type Precision } from './model/quantize.js';
+export {
+  type CreateStaticModelOptions,
+  type QuantizedEmbeddings,
+  StaticModel,
+  type StaticModelConfig,
+  type StaticModelInit,
+} from './model/StaticModel.js';
+export { parseSafetensors, serializeSafetensors, tensorToFloat32 } from './model/safetensors.js';
+export { type TokenBatch, Tokenizer, type TokenizerJson } from './model/tokenizer/Tokenizer.js';
+export { type TrainWordPieceOptions, trainWordPiece } from './model/tokenizer/trainWordPiece.js';
+export { wordPieceTokenizerJson } from './model/tokenizer/wordPieceJson.js';
 export { DEFAULT_QUERY_TASK, formatDocument, formatInput, formatQuery } from './model/unifiedFormat.js';
+export {
+  BatchSampler,
+  buildDataset,
+  type Dataset,
+  type EmbeddingLoss,
+  estimateMemory,
+  GeckoLoss,
+  type GeckoLossOptions,
+  matryoshka,
+  preFinetuneLoss,
+  readSource,
+  type SourceKind,
+  type SourceSpec,
+  type StepInfo,
+  stsDevEvaluator,
+  type TrainOptions,
+  type TrainResult,
+  trainStaticModel,
+} from './train/index.js';
 export type { Progress, ProgressOptions, Reporter } from './util/Reporter.js';
 export { silentReporter } from './util/Reporter.js';
 export { VERSION } from './version.js';

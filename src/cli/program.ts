@@ -6,6 +6,8 @@ import { registerCorpusCommands } from './commands/corpus/index.js';
 import { registerEvalCommands } from './commands/eval/index.js';
 import { registerFretCommands } from './commands/fret/index.js';
 import { registerLlmCommands } from './commands/llm/index.js';
+import { registerTokenizerCommands } from './commands/tokenizer/index.js';
+import { registerTrainCommands } from './commands/train/index.js';
 
 /** Exit codes: documented in `gecko --help` and the README. */
 export const EXIT_OK = 0;
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerEvalCommands(program);
   registerFretCommands(program);
   registerLlmCommands(program);
+  registerTokenizerCommands(program);
+  registerTrainCommands(program);
   return program;
 }
 

@@ -139,7 +139,10 @@ export async function trainStaticModel(
   reporter.debug(`table backend: ${runner.backend.name}`);
 
   const warmupSteps = Math.round(o.warmupRatio * totalSteps);
-  const progress = reporter.progress('train', { total: totalSteps, unit: 'steps' });
+  // A caller that draws its own progress (onStep) gets no second bar from the reporter.
+  const progress = o.onStep
+    ? { tick() {}, update() {}, done(_s?: string) {} }
+    : reporter.progress('train', { total: totalSteps, unit: 'steps' });
   progress.update(state.step, totalSteps);
   const t0 = performance.now();
   const startStep = state.step;
