@@ -1,0 +1,145 @@
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { CorpusSearcher } from '../index/CorpusSearcher.js';
+import type { StaticModel } from '../model/StaticModel.js';
+import { admission, createServerState, type ServerState } from './middleware/admission.js';
+import { bearerAuth } from './middleware/bearerAuth.js';
+import { requestTimeout } from './middleware/requestTimeout.js';
+import { createOnError, errorResponse } from './onError.js';
+import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from './options.js';
+import { embeddingsRoute } from './routes/embeddings.js';
+import { healthRoute } from './routes/health.js';
+import { modelsRoute } from './routes/models.js';
+import { searchRoute } from './routes/search.js';
+import { ServeError } from './ServeError.js';
+
+/** What the app serves. */
+export interface ServeDeps {
+  model: StaticModel;
+  /** Enables `POST /v1/search`. @default null */
+  searcher?: CorpusSearcher | null;
+  /** Called with errors that became a 500, for logging. */
+  onUnexpectedError?: (e: unknown) => void;
+}
+
+/** The hono app and its live counters, without a socket: for tests (`app.request`) and custom hosting. */
+export interface GeckoApp {
+  app: Hono;
+  state: ServerState;
+  options: ResolvedServeOptions;
+}
+
+/**
+ * Builds the HTTP app: `GET /health`, and under `/v1` (behind the optional bearer key) `POST /embeddings`,
+ * `GET /models`, `POST /search`. Every error leaves through one `onError` in OpenAI's error shape.
+ *
+ * @throws {UsageError} for bad limits.
+ * @example
+ * const { app } = createApp({ model }, { apiKey: process.env.GECKO_API_KEY });
+ */
+export function createApp(deps: ServeDeps, serveOptions: ServeOptions = {}): GeckoApp {
+  const options = resolveServeOptions(serveOptions, deps.model.maxLength);
+  const state = createServerState();
+  const startedAt = Date.now();
+  const v1 = new Hono();
+  if (options.apiKey !== null) v1.use('*', bearerAuth({ apiKey: options.apiKey }));
+  v1.use('*', admission({ state, maxConcurrent: options.maxConcurrent }));
+  v1.use('*', requestTimeout({ ms: options.requestTimeoutMs }));
+  v1.use(
+    '*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: () => {
+        throw new ServeError(
+          'PAYLOAD_TOO_LARGE',
+          `The request body is larger than ${options.maxBodyBytes} bytes.`,
+          {
+            param: 'body',
+          },
+        );
+      },
+    }),
+  );
+  v1.route('/', embeddingsRoute({ model: deps.model, options, state }));
+  v1.route(
+    '/',
+    modelsRoute({ model: deps.model, modelName: options.modelName, created: Math.floor(startedAt / 1000) }),
+  );
+  v1.route('/', searchRoute({ searcher: deps.searcher ?? null, maxK: 1000 }));
+  const app = new Hono();
+  app.route('/', healthRoute({ model: deps.model, modelName: options.modelName, state, startedAt }));
+  app.route('/v1', v1);
+  app.notFound((c) =>
+    errorResponse(c, 404, `No route for ${c.req.method} ${c.req.path}.`, null, 'not_found'),
+  );
+  app.onError(createOnError(deps.onUnexpectedError));
+  return { app, state, options };
+}
+
+export interface ListenOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 8080 */
+  port?: number;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  state: ServerState;
+  /** Graceful shutdown: refuse new requests, finish those in progress (up to the grace time), close. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the app on a socket. Node's `requestTimeout` bounds how long a request may take to arrive (headers
+ * and body), so slow clients cannot hold connections; `close()` drains in-flight requests.
+ *
+ * @example
+ * const server = await startServer({ model }, { port: 0 });
+ * console.log(server.url); await server.close();
+ */
+export async function startServer(
+  deps: ServeDeps,
+  options: ServeOptions & ListenOptions = {},
+): Promise<RunningServer> {
+  const { app, state, options: resolved } = createApp(deps, options);
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: {
+      requestTimeout: resolved.requestTimeoutMs,
+      headersTimeout: Math.min(resolved.requestTimeoutMs, 60_000),
+      keepAliveTimeout: 5_000,
+    },
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      state.shuttingDown = true;
+      const force = setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, resolved.shutdownGraceMs);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      // Idle keep-alive sockets would hold `close` open until they time out.
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    });
+    return closing;
+  };
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, state, close };
+}

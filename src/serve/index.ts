@@ -1,0 +1,13 @@
+/**
+ * The OpenAI-compatible HTTP server: `POST /v1/embeddings`, `GET /v1/models`, `POST /v1/search`, `GET /health`.
+ */
+export {
+  createApp,
+  type GeckoApp,
+  type ListenOptions,
+  type RunningServer,
+  type ServeDeps,
+  startServer,
+} from './createServer.js';
+export { DEFAULT_SERVE, type LongInputPolicy, type ServeOptions } from './options.js';
+export { isServeError, ServeError } from './ServeError.js';

@@ -1,0 +1,29 @@
+import type { MiddlewareHandler } from 'hono';
+import { ServeError } from '../ServeError.js';
+
+export interface RequestTimeoutOptions {
+  ms: number;
+}
+
+/**
+ * Answers 408 when a request is not handled within `ms`: in practice a client that sends its body too
+ * slowly, since embedding itself is synchronous and short. Node's own `requestTimeout` backs this up for
+ * requests that never finish their headers.
+ */
+export function requestTimeout(options: RequestTimeoutOptions): MiddlewareHandler {
+  return async function requestTimeoutHandler(_c, next) {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new ServeError('REQUEST_TIMEOUT', `The request was not completed within ${options.ms} ms.`)),
+        options.ms,
+      );
+    });
+    try {
+      await Promise.race([next(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

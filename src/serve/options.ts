@@ -1,0 +1,75 @@
+import { UsageError } from '../errors/UsageError.js';
+
+/** What the server does with an input longer than `maxInputTokens`. */
+export type LongInputPolicy = 'truncate' | 'reject';
+
+/** Limits and settings of {@link createServer} / {@link startServer}. */
+export interface ServeOptions {
+  /** Name clients pass as `model` (and that `GET /v1/models` lists). @default 'gecko' */
+  modelName?: string;
+  /** Most inputs in one `/v1/embeddings` request (OpenAI's limit). @default 2048 */
+  maxInputs?: number;
+  /** Most tokens per input; the model's own `maxLength` caps it. @default the model's maxLength */
+  maxInputTokens?: number;
+  /** Longer inputs are cut (and counted) or refused with a 400. @default 'truncate' */
+  longInputs?: LongInputPolicy;
+  /** Largest request body in bytes; larger ones get a 413. @default 8 MiB */
+  maxBodyBytes?: number;
+  /** A request must be read and answered within this time, else 408. @default 30_000 */
+  requestTimeoutMs?: number;
+  /** Requests in progress at once; more get a 429 with `Retry-After`. @default 256 */
+  maxConcurrent?: number;
+  /** When set, every `/v1/*` request must carry `Authorization: Bearer <apiKey>`. @default no auth */
+  apiKey?: string | null;
+  /** How long `close()` waits for requests in progress before cutting connections. @default 10_000 */
+  shutdownGraceMs?: number;
+}
+
+export type ResolvedServeOptions = Required<Omit<ServeOptions, 'maxInputTokens'>> & {
+  maxInputTokens: number;
+};
+
+export const DEFAULT_SERVE = {
+  modelName: 'gecko',
+  maxInputs: 2048,
+  longInputs: 'truncate',
+  maxBodyBytes: 8 * 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  maxConcurrent: 256,
+  apiKey: null,
+  shutdownGraceMs: 10_000,
+} as const satisfies Omit<ResolvedServeOptions, 'maxInputTokens'>;
+
+const positiveInt = (name: string, v: number): number => {
+  if (!Number.isInteger(v) || v <= 0) throw new UsageError(`${name} must be a positive integer, got ${v}`);
+  return v;
+};
+
+/**
+ * Fills defaults and checks every limit before the server starts.
+ * @throws {UsageError} when a limit is not a positive integer or the policy is unknown.
+ */
+export function resolveServeOptions(options: ServeOptions, modelMaxLength: number): ResolvedServeOptions {
+  const longInputs = options.longInputs ?? DEFAULT_SERVE.longInputs;
+  if (longInputs !== 'truncate' && longInputs !== 'reject') {
+    throw new UsageError(`long-input policy must be "truncate" or "reject", got "${longInputs}"`);
+  }
+  const maxInputTokens = positiveInt('maxInputTokens', options.maxInputTokens ?? modelMaxLength);
+  if (options.apiKey === '') throw new UsageError('the API key is empty; set a non-empty key or none');
+  const modelName = options.modelName ?? DEFAULT_SERVE.modelName;
+  if (modelName.length === 0) throw new UsageError('the model name must not be empty');
+  return {
+    modelName,
+    maxInputs: positiveInt('maxInputs', options.maxInputs ?? DEFAULT_SERVE.maxInputs),
+    maxInputTokens: Math.min(maxInputTokens, modelMaxLength),
+    longInputs,
+    maxBodyBytes: positiveInt('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_SERVE.maxBodyBytes),
+    requestTimeoutMs: positiveInt(
+      'requestTimeoutMs',
+      options.requestTimeoutMs ?? DEFAULT_SERVE.requestTimeoutMs,
+    ),
+    maxConcurrent: positiveInt('maxConcurrent', options.maxConcurrent ?? DEFAULT_SERVE.maxConcurrent),
+    apiKey: options.apiKey ?? null,
+    shutdownGraceMs: positiveInt('shutdownGraceMs', options.shutdownGraceMs ?? DEFAULT_SERVE.shutdownGraceMs),
+  };
+}

@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import type { StaticModel } from '../../model/StaticModel.js';
+import { parseEmbeddingsRequest } from '../embeddingsRequest.js';
+import { embedRequest } from '../embedRequest.js';
+import type { ServerState } from '../middleware/admission.js';
+import type { ResolvedServeOptions } from '../options.js';
+import { readJsonBody } from '../readJsonBody.js';
+
+export interface EmbeddingsRouteDeps {
+  model: StaticModel;
+  options: ResolvedServeOptions;
+  state: ServerState;
+}
+
+/** Little-endian float32 bytes in base64, as OpenAI's `encoding_format: "base64"` returns them. */
+function toBase64(v: Float32Array): string {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+}
+
+/**
+ * `POST /v1/embeddings`, OpenAI's request and response shape, with Gecko's `kind` and `task` extensions.
+ *
+ * @example
+ * app.route('/v1', embeddingsRoute({ model, options, state }));
+ */
+export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono {
+  const { model, options, state } = deps;
+  const limits = {
+    modelName: options.modelName,
+    dimensions: model.dimensions,
+    vocabSize: model.tokenizer.vocabSize,
+    maxInputs: options.maxInputs,
+  };
+  return new Hono().post('/embeddings', async (c) => {
+    const req = parseEmbeddingsRequest(await readJsonBody(c), limits);
+    const out = embedRequest(model, req, options.maxInputTokens, options.longInputs);
+    state.truncatedInputs += out.truncated;
+    const data = new Array(out.rows);
+    for (let i = 0; i < out.rows; i++) {
+      const row = out.vectors.subarray(i * out.dims, (i + 1) * out.dims);
+      data[i] = {
+        object: 'embedding',
+        index: i,
+        embedding: req.encoding === 'base64' ? toBase64(row) : Array.from(row),
+      };
+    }
+    if (out.truncated > 0) c.header('X-Gecko-Truncated-Inputs', String(out.truncated));
+    return c.json({
+      object: 'list',
+      data,
+      model: options.modelName,
+      usage: { prompt_tokens: out.tokens, total_tokens: out.tokens },
+    });
+  });
+}
