@@ -20,7 +20,17 @@ afterAll(async () => {
 describe('gecko llm check', () => {
   it('exercises a local GGUF: capabilities, generation, JSON, scores and timings', async () => {
     const model = writeTinyLlamaGguf(join(dir, 'tiny.gguf'), { seed: 4, byteTokens: 'ascii' });
-    const r = await runGecko(['--work', join(dir, 'w1'), '--json', 'llm', 'check', '--llm', `llama:${model}`, '--max-tokens', '16']);
+    const r = await runGecko([
+      '--work',
+      join(dir, 'w1'),
+      '--json',
+      'llm',
+      'check',
+      '--llm',
+      `llama:${model}`,
+      '--max-tokens',
+      '16',
+    ]);
     expect(r.stderr).not.toMatch(/unexpected/);
     const out = JSON.parse(r.stdout);
     expect(out.capabilities).toMatchObject({ logProbs: 'exact', json: 'grammar' });
@@ -41,7 +51,9 @@ describe('gecko llm check', () => {
     const first = await runGecko(args, { env });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/log-probs: +exact; JSON: schema/);
-    expect(first.stdout).toMatch(/score: +log P\(" how do geckos climb walls" \| passage\) = -\d+\.\d{4} over 5 tokens \(prompt-logprobs/);
+    expect(first.stdout).toMatch(
+      /score: +log P\(" how do geckos climb walls" \| passage\) = -\d+\.\d{4} over 5 tokens \(prompt-logprobs/,
+    );
     expect(first.stdout).toMatch(/cache: +0 hits, 5 misses/);
     const n = server.count();
     expect(n).toBeGreaterThan(0);
@@ -63,12 +75,26 @@ describe('gecko llm check', () => {
     const missing = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'llama:./nope.gguf']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Model file not found: .*nope\.gguf/);
-    const offline = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'llama:hf:org/repo/file.gguf'], {
-      env: { HF_ENDPOINT: 'http://127.0.0.1:9/', GECKO_MODELS_DIR: join(dir, 'models') },
-    });
+    const offline = await runGecko(
+      ['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'llama:hf:org/repo/file.gguf'],
+      {
+        env: { HF_ENDPOINT: 'http://127.0.0.1:9/', GECKO_MODELS_DIR: join(dir, 'models') },
+      },
+    );
     expect(offline.code).toBe(1);
-    expect(offline.stderr).toMatch(/looks offline: download the \.gguf file elsewhere and pass it as a local path/);
-    const unsetKey = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', `openai:${server.baseUrl}#m`, '--llm-key-env', 'NOPE_UNSET']);
+    expect(offline.stderr).toMatch(
+      /looks offline: download the \.gguf file elsewhere and pass it as a local path/,
+    );
+    const unsetKey = await runGecko([
+      '--work',
+      join(dir, 'w3'),
+      'llm',
+      'check',
+      '--llm',
+      `openai:${server.baseUrl}#m`,
+      '--llm-key-env',
+      'NOPE_UNSET',
+    ]);
     expect(unsetKey.code).toBe(2);
     expect(unsetKey.stderr).toMatch(/NOPE_UNSET is not set/);
   });

@@ -112,26 +112,33 @@ export class HttpClient {
   ): Promise<{ ok: true; value: unknown } | { ok: false; failure: AttemptFailure }> {
     const policy = this.options.retry;
     this.stats.attempts++;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    // One controller per attempt, fired by the caller's signal or the timer. (AbortSignal.timeout and
+    // AbortSignal.any cost ~25% of throughput at 30+ concurrent requests in `npm run bench -- llm`.)
+    const ctrl = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctrl.abort();
+    }, this.options.timeoutMs);
+    const onAbort = (): void => ctrl.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: payload,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
+      res = await fetch(url, { method: 'POST', headers, body: payload, signal: ctrl.signal });
       text = await res.text();
     } catch (e) {
       if (signal?.aborted) throw e;
-      const detail = timeout.aborted
+      const detail = timedOut
         ? `timed out after ${this.options.timeoutMs} ms`
         : `network error (${describe(e)})`;
-      this.stats.failures[timeout.aborted ? 'timeout' : 'network']++;
+      this.stats.failures[timedOut ? 'timeout' : 'network']++;
       return { ok: false, failure: { retryable: policy.retryNetworkErrors, detail, cause: e } };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
     if (!res.ok) {
       this.stats.failures.status++;

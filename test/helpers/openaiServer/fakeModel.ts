@@ -46,7 +46,10 @@ export function fakeChatReply(messages: Array<{ role: string; content: string }>
 
 /** An object satisfying a simple object schema (string/number/boolean properties), derived from `seed`. */
 export function fakeJsonFor(schema: Record<string, unknown>, seed: string): unknown {
-  const props = (schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[]; maxLength?: number }>;
+  const props = (schema.properties ?? {}) as Record<
+    string,
+    { type?: string; enum?: unknown[]; maxLength?: number }
+  >;
   const out: Record<string, unknown> = {};
   for (const [k, p] of Object.entries(props)) {
     if (p.enum) out[k] = p.enum[0];

@@ -22,14 +22,22 @@ afterAll(async () => {
   delete process.env.GECKO_CACHE_TEST_KEY;
 });
 
-const schema = { type: 'object', properties: { task: { type: 'string' }, query: { type: 'string' } }, required: ['task', 'query'] };
+const schema = {
+  type: 'object',
+  properties: { task: { type: 'string' }, query: { type: 'string' } },
+  required: ['task', 'query'],
+};
 
 /** A small FRet-like job: 40 (task, query) generations, then query and label likelihood for each. */
 async function job(llm: LanguageModel): Promise<unknown[]> {
   return Promise.all(
     Array.from({ length: 40 }, async (_, i) => {
       const passage = `passage ${i}: geckos climb walls`;
-      const g = await llm.generate([{ role: 'user', content: passage }], { jsonSchema: schema, seed: i, temperature: 0.7 });
+      const g = await llm.generate([{ role: 'user', content: passage }], {
+        jsonSchema: schema,
+        seed: i,
+        temperature: 0.7,
+      });
       const q = (g.value as { query: string }).query;
       const [ql] = await llm.scoreContinuations(`${passage}\nQuery:`, [` ${q}`], { requireExact: true });
       const rc = await llm.scoreContinuations(`${passage}\nQuery: ${q}\nRelevant:`, [' yes', ' no']);
@@ -39,7 +47,12 @@ async function job(llm: LanguageModel): Promise<unknown[]> {
 }
 
 function provider(): LanguageModel {
-  return createOpenAIProvider({ baseUrl: server.baseUrl, model: 'fake', apiKeyEnv: 'GECKO_CACHE_TEST_KEY', concurrency: 8 });
+  return createOpenAIProvider({
+    baseUrl: server.baseUrl,
+    model: 'fake',
+    apiKeyEnv: 'GECKO_CACHE_TEST_KEY',
+    concurrency: 8,
+  });
 }
 
 describe('LLM cache in the workspace', () => {

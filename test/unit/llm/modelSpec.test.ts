@@ -6,7 +6,10 @@ import { createLanguageModel, parseModelSpec } from '../../../src/llm/modelSpec.
 describe('model specs', () => {
   it('parses the three forms', () => {
     expect(parseModelSpec('llama:./m.gguf')).toEqual({ provider: 'llama', model: './m.gguf' });
-    expect(parseModelSpec('llama:hf:org/repo/file.gguf')).toEqual({ provider: 'llama', model: 'hf:org/repo/file.gguf' });
+    expect(parseModelSpec('llama:hf:org/repo/file.gguf')).toEqual({
+      provider: 'llama',
+      model: 'hf:org/repo/file.gguf',
+    });
     expect(parseModelSpec('openai:http://127.0.0.1:8000/v1#qwen-7b')).toEqual({
       provider: 'openai',
       baseUrl: 'http://127.0.0.1:8000/v1',
@@ -15,7 +18,14 @@ describe('model specs', () => {
   });
 
   it('rejects malformed specs with a usage error naming the accepted forms', async () => {
-    for (const bad of ['gpt4', 'llama:', 'openai:http://x/v1', 'openai:ftp://x#m', 'llama:hf:org', 'mistral:x']) {
+    for (const bad of [
+      'gpt4',
+      'llama:',
+      'openai:http://x/v1',
+      'openai:ftp://x#m',
+      'llama:hf:org',
+      'mistral:x',
+    ]) {
       let err: unknown;
       try {
         parseModelSpec(bad);
@@ -37,7 +47,9 @@ describe('JSON output parsing', () => {
     expect(parseJsonOutput('Sure: {"a":"x"} hope it helps', schema, 'm')).toEqual({ a: 'x' });
   });
   it('names the model and the violation', () => {
-    expect(() => parseJsonOutput('no json here', schema, 'openai:u#m')).toThrow(/^openai:u#m: the model output is not JSON/);
+    expect(() => parseJsonOutput('no json here', schema, 'openai:u#m')).toThrow(
+      /^openai:u#m: the model output is not JSON/,
+    );
     expect(() => parseJsonOutput('{"b":1}', schema, 'm')).toThrow(/must have required property 'a'/);
     expect(() => parseJsonOutput('{}', { type: 'nonsense' }, 'm')).toThrow(/Invalid jsonSchema/);
   });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { type CachedLanguageModel, withLlmCache } from '../../../llm/cache/withLlmCache.js';
 import { GeckoError } from '../../../errors/GeckoError.js';
+import { type CachedLanguageModel, withLlmCache } from '../../../llm/cache/withLlmCache.js';
 import { isLlmError } from '../../../llm/errors/LlmError.js';
 import { createLanguageModel } from '../../../llm/modelSpec.js';
 import { labelLogProbs } from '../../../llm/scoring.js';
@@ -16,7 +16,8 @@ interface CheckArgs {
   maxTokens: string;
 }
 
-const SAMPLE_PASSAGE = 'Geckos can climb smooth walls because millions of tiny hairs on their toe pads stick by van der Waals forces.';
+const SAMPLE_PASSAGE =
+  'Geckos can climb smooth walls because millions of tiny hairs on their toe pads stick by van der Waals forces.';
 const SAMPLE_SCHEMA = {
   type: 'object',
   properties: { task: { type: 'string', maxLength: 60 }, query: { type: 'string', maxLength: 60 } },
@@ -46,11 +47,15 @@ async function step<T>(f: () => Promise<T>): Promise<{ value?: T; error?: string
 export function registerCheckCommand(group: Command): void {
   group
     .command('check')
-    .description('print a model\'s capabilities, a sample generation, a sample score and timings')
+    .description("print a model's capabilities, a sample generation, a sample score and timings")
     .requiredOption('--llm <spec>', 'model: llama:./m.gguf, llama:hf:org/repo/file.gguf or openai:URL#model')
     .option('--llm-key-env <name>', 'environment variable holding the API key of an openai: model')
     .option('--no-cache', 'neither read nor write the workspace LLM cache')
-    .option('--prompt <text>', 'prompt of the sample generation', 'Write one short search query about geckos.')
+    .option(
+      '--prompt <text>',
+      'prompt of the sample generation',
+      'Write one short search query about geckos.',
+    )
     .option('--max-tokens <n>', 'most tokens of the sample generations', '64')
     .addHelpText(
       'after',
@@ -60,7 +65,9 @@ export function registerCheckCommand(group: Command): void {
     .action(async (args: CheckArgs, cmd: Command) => {
       const ctx = contextFrom(cmd);
       const maxTokens = parsePositiveInt('--max-tokens', args.maxTokens);
-      const load = await timed(() => createLanguageModel(args.llm, { apiKeyEnv: args.llmKeyEnv, reporter: ctx.reporter }));
+      const load = await timed(() =>
+        createLanguageModel(args.llm, { apiKeyEnv: args.llmKeyEnv, reporter: ctx.reporter }),
+      );
       let workspace: Workspace | undefined;
       let llm: LanguageModel = load.value;
       if (args.cache) {
@@ -71,27 +78,52 @@ export function registerCheckCommand(group: Command): void {
         const caps = await timed(() => llm.capabilities());
         const gen = await timed(() => llm.generate(args.prompt, { maxTokens, temperature: 0 }));
         const json = await step(() =>
-          llm.generate([{ role: 'user', content: `Passage: ${SAMPLE_PASSAGE}\nWrite a retrieval task and a query for it as JSON.` }], {
-            jsonSchema: SAMPLE_SCHEMA,
-            maxTokens: Math.max(maxTokens, 256),
-            temperature: 0,
-          }),
+          llm.generate(
+            [
+              {
+                role: 'user',
+                content: `Passage: ${SAMPLE_PASSAGE}\nWrite a retrieval task and a query for it as JSON.`,
+              },
+            ],
+            {
+              jsonSchema: SAMPLE_SCHEMA,
+              maxTokens: Math.max(maxTokens, 256),
+              temperature: 0,
+            },
+          ),
         );
         const prompt = `Passage: ${SAMPLE_PASSAGE}\nQuery:`;
-        const score = await step(async () => (await llm.scoreContinuations(prompt, [' how do geckos climb walls']))[0]);
+        const score = await step(
+          async () => (await llm.scoreContinuations(prompt, [' how do geckos climb walls']))[0],
+        );
         const labels = await step(() =>
-          labelLogProbs(llm, `${prompt} how do geckos climb walls\nIs the passage relevant to the query? Answer:`, [' yes', ' no']),
+          labelLogProbs(
+            llm,
+            `${prompt} how do geckos climb walls\nIs the passage relevant to the query? Answer:`,
+            [' yes', ' no'],
+          ),
         );
         const cache = llm !== load.value ? (llm as CachedLanguageModel).stats() : undefined;
         const report = {
           model: llm.id,
-          timingsMs: { load: load.ms, capabilities: caps.ms, generate: gen.ms, json: json.ms, score: score.ms, labels: labels.ms },
+          timingsMs: {
+            load: load.ms,
+            capabilities: caps.ms,
+            generate: gen.ms,
+            json: json.ms,
+            score: score.ms,
+            labels: labels.ms,
+          },
           capabilities: caps.value,
           generation: gen.value,
           json: json.value ?? json,
           score: score.value ?? score,
           labels: labels.value
-            ? { ' yes': labels.value.scores[0], ' no': labels.value.scores[1], probYes: labels.value.probs[0] }
+            ? {
+                ' yes': labels.value.scores[0],
+                ' no': labels.value.scores[1],
+                probYes: labels.value.probs[0],
+              }
             : labels,
           usage: llm.usage(),
           cache: cache ?? 'disabled',
@@ -115,12 +147,17 @@ export function registerCheckCommand(group: Command): void {
               ? `labels:        yes ${l.scores[0]?.logProb.toFixed(4)}, no ${l.scores[1]?.logProb.toFixed(4)}; P(yes | yes/no) = ${l.probs[0]?.toFixed(4)} (${labels.ms} ms)`
               : `labels:        FAILED: ${labels.error}`,
             `tokens:        ${llm.usage().promptTokens} prompt, ${llm.usage().completionTokens} completion`,
-            cache ? `cache:         ${cache.hits} hits, ${cache.misses} misses` : 'cache:         disabled (--no-cache)',
+            cache
+              ? `cache:         ${cache.hits} hits, ${cache.misses} misses`
+              : 'cache:         disabled (--no-cache)',
           ];
           return lines.join('\n');
         });
         const failed = [json, score, labels].filter((x) => x.error !== undefined).length;
-        if (failed > 0) throw new GeckoError(`llm check: ${failed} of 3 model checks failed (see above).`, { code: 'LLM_CHECK' });
+        if (failed > 0)
+          throw new GeckoError(`llm check: ${failed} of 3 model checks failed (see above).`, {
+            code: 'LLM_CHECK',
+          });
       } finally {
         await llm.close();
         workspace?.close();
