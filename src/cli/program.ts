@@ -5,7 +5,9 @@ import { VERSION } from '../version.js';
 import { registerCorpusCommands } from './commands/corpus/index.js';
 import { registerEvalCommands } from './commands/eval/index.js';
 import { registerFretCommands } from './commands/fret/index.js';
+import { registerIndexCommands } from './commands/index/index.js';
 import { registerLlmCommands } from './commands/llm/index.js';
+import { registerServeCommands } from './commands/serve/index.js';
 import { registerTokenizerCommands } from './commands/tokenizer/index.js';
 import { registerTrainCommands } from './commands/train/index.js';
 
@@ -40,7 +42,9 @@ export function buildProgram(): Command {
   registerCorpusCommands(program);
   registerEvalCommands(program);
   registerFretCommands(program);
+  registerIndexCommands(program);
   registerLlmCommands(program);
+  registerServeCommands(program);
   registerTokenizerCommands(program);
   registerTrainCommands(program);
   return program;

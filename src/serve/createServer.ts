@@ -69,6 +69,11 @@ export function createApp(deps: ServeDeps, serveOptions: ServeOptions = {}): Gec
   );
   v1.route('/', searchRoute({ searcher: deps.searcher ?? null, maxK: 1000 }));
   const app = new Hono();
+  // During shutdown every answer closes its connection, so keep-alive sockets do not hold `close()` open.
+  app.use('*', async function closeWhenShuttingDown(c, next) {
+    await next();
+    if (state.shuttingDown) c.res.headers.set('Connection', 'close');
+  });
   app.route('/', healthRoute({ model: deps.model, modelName: options.modelName, state, startedAt }));
   app.route('/v1', v1);
   app.notFound((c) =>
