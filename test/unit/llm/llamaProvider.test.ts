@@ -20,13 +20,14 @@ afterAll(async () => {
 });
 
 /**
- * Independent reference: a fresh context, the full prompt + continuation evaluated token by token through
- * evaluateWithMetadata (no prompt reuse, one token per decode), summing log P(token_i | prefix) by hand.
+ * Independent reference: its own model and context, the full prompt + continuation evaluated from an empty
+ * sequence for every position through evaluateWithMetadata (no prompt reuse, different batching), summing
+ * log P(token_i | prefix) by hand.
  */
-async function referenceLogProb(
+async function referenceLogProbs(
   prompt: string,
-  continuation: string,
-): Promise<{ logProb: number; n: number }> {
+  continuations: string[],
+): Promise<Array<{ logProb: number; n: number }>> {
   const { getLlama } = await import('node-llama-cpp');
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 2 });
   const model: LlamaModel = await llama.loadModel({ modelPath });
@@ -35,18 +36,22 @@ async function referenceLogProb(
   try {
     const bos = model.tokens.bos as Token;
     const promptTokens = [bos, ...model.tokenize(prompt)];
-    const full = [bos, ...model.tokenize(prompt + continuation)];
-    expect(full.slice(0, promptTokens.length)).toEqual(promptTokens);
-    let logProb = 0;
-    for (let i = promptTokens.length; i < full.length; i++) {
-      await seq.clearHistory();
-      const it = seq.evaluateWithMetadata(full.slice(0, i), { probabilities: true });
-      const first = await it.next();
-      await it.return();
-      const probs = (first.value as { probabilities: Map<Token, number> }).probabilities;
-      logProb += Math.log(probs.get(full[i] as Token) ?? 0);
+    const out: Array<{ logProb: number; n: number }> = [];
+    for (const continuation of continuations) {
+      const full = [bos, ...model.tokenize(prompt + continuation)];
+      expect(full.slice(0, promptTokens.length)).toEqual(promptTokens);
+      let logProb = 0;
+      for (let i = promptTokens.length; i < full.length; i++) {
+        await seq.clearHistory();
+        const it = seq.evaluateWithMetadata(full.slice(0, i), { probabilities: true });
+        const first = await it.next();
+        await it.return();
+        const probs = (first.value as { probabilities: Map<Token, number> }).probabilities;
+        logProb += Math.log(probs.get(full[i] as Token) ?? 0);
+      }
+      out.push({ logProb, n: full.length - promptTokens.length });
     }
-    return { logProb, n: full.length - promptTokens.length };
+    return out;
   } finally {
     await ctx.dispose();
     await model.dispose();
@@ -58,8 +63,8 @@ describe('llama provider (tiny random GGUF)', () => {
     const prompt = 'passage: the gecko can climb a wall with sticky toe pads.\nquery:';
     const conts = [' how do geckos climb', ' yes', ' the moon is water', ' why', ' gecko feet hair force'];
     const got = await llm.scoreContinuations(prompt, conts);
-    for (const [i, c] of conts.entries()) {
-      const ref = await referenceLogProb(prompt, c);
+    const refs = await referenceLogProbs(prompt, conts);
+    for (const [i, ref] of refs.entries()) {
       expect(got[i]?.tokenCount).toBe(ref.n);
       expect(Math.abs((got[i]?.logProb as number) - ref.logProb)).toBeLessThan(1e-4);
       expect(got[i]?.exact).toBe(true);
