@@ -135,8 +135,15 @@ export class StaticModel implements Embedder {
   tokenize(texts: readonly string[]): TokenBatch {
     const batch = this.tokenizer.encodeBatch(texts, { maxLength: this.maxLength });
     if (batch.truncated > 0) {
+      // The first cut is a warning; later ones go to debug (a long corpus would repeat it every batch).
+      const first = this.truncatedTotal === 0;
       this.truncatedTotal += batch.truncated;
-      this.reporter.warn(`truncated ${batch.truncated} of ${texts.length} texts to ${this.maxLength} tokens`);
+      const msg = `truncated ${batch.truncated} of ${texts.length} texts to ${this.maxLength} tokens`;
+      if (first)
+        this.reporter.warn(
+          `${msg} (later truncations are counted in truncatedTotal and shown with --verbose)`,
+        );
+      else this.reporter.debug(`${msg}; ${this.truncatedTotal} so far`);
     }
     return batch;
   }

@@ -15,7 +15,9 @@ export interface CurvePoint {
 
 /** The curves as CSV: one row per logged step, a column per loss part. */
 export function curvesCsv(points: readonly CurvePoint[]): string {
-  const partNames = [...new Set(points.flatMap((p) => Object.keys(p.parts ?? {})))].sort();
+  const partNames = [...new Set(points.flatMap((p) => Object.keys(p.parts ?? {})))].sort(
+    (a, b) => (Number(b.split('@')[1]) || 0) - (Number(a.split('@')[1]) || 0) || a.localeCompare(b),
+  );
   const head = ['step', 'epoch', 'lr', 'loss', ...partNames, 'dev', 'steps_per_s'];
   const rows = points.map((p) =>
     [

@@ -235,6 +235,16 @@ export async function trainStaticModel(
       break;
     }
   }
+  model.config.training = {
+    steps: state.step,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    seed: o.seed,
+    loss: loss.config(),
+    sources: ds.sources,
+    bestDev: state.bestScore,
+  };
+  if (o.matryoshkaDims) model.config.matryoshkaDims = o.matryoshkaDims;
   await checkpoint(); // also syncs the model's table
   await writeCurves(o.outDir, state.history, `gecko train: ${state.step} steps`);
   if (!stopped) await saveModelAtomically(model, join(o.outDir, 'model'));

@@ -87,8 +87,11 @@ describe('StaticModel', () => {
       },
     });
     m.tokenize(['gecko wall', 'a']);
-    expect(warnings).toEqual(['truncated 1 of 2 texts to 1 tokens']);
-    expect(m.truncatedTotal).toBe(1);
+    m.tokenize(['gecko wall', 'a wall']);
+    expect(warnings).toEqual([
+      'truncated 1 of 2 texts to 1 tokens (later truncations are counted in truncatedTotal and shown with --verbose)',
+    ]);
+    expect(m.truncatedTotal).toBe(3);
   });
 
   it('checks the table against the vocabulary', () => {
