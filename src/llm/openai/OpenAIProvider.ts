@@ -317,7 +317,7 @@ class OpenAIModel implements OpenAIProvider {
   }
 
   async close(): Promise<void> {
-    // fetch keeps no per-provider sockets to release.
+    this.http.close();
   }
 }
 
