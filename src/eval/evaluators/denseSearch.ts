@@ -1,4 +1,13 @@
+import { gemmNTJs } from '../../math/gemmJs.js';
+import { createWasmGemm, type GemmNT } from '../../math/gemmWasm.js';
 import { compareCodePoints } from '../metrics/compareIds.js';
+
+let kernel: GemmNT | null = null;
+/** The project's shared C = A·Bᵀ kernel: WebAssembly SIMD where available, else the tiled JS one. */
+function gemm(): GemmNT {
+  kernel ??= createWasmGemm() ?? gemmNTJs;
+  return kernel;
+}
 
 /** One query's retrieved documents, best first. */
 export interface Hits {
@@ -8,10 +17,10 @@ export interface Hits {
 
 /**
  * Exact top-k search by dot product of L2-normalised float32 rows (cosine), as mteb's
- * `SearchEncoderWrapper` does: scores are float32 (stored through a `Float32Array`, so equal-looking
- * scores tie as they do in torch), ties keep the larger doc id (the heap evicts the smaller one first, and
- * trec_eval ranks ties by docno descending). Queries are scored in blocks so each document row is read once
- * per block from cache, and only the top `k` are sorted.
+ * `SearchEncoderWrapper` does: scores are float32 products summed in float32 (as torch's matmul does, so
+ * equal-looking scores tie as they do there), ties keep the larger doc id (the heap evicts the smaller one
+ * first, and trec_eval ranks ties by docno descending). Blocks of queries go through the project's GEMM
+ * kernel (`src/math`, WebAssembly SIMD), and only each query's top `k` are sorted.
  *
  * @example const hits = denseTopK(q, d, dims, docIds, 1000);
  */
@@ -27,21 +36,12 @@ export function denseTopK(
   const nd = docs.length / dims;
   const idRank = idRanks(docIds);
   const out: Hits[] = [];
-  const BLOCK = 8;
-  const scores = Array.from({ length: BLOCK }, () => new Float32Array(nd));
+  // Query rows per GEMM call: enough to amortise copying the corpus into the kernel, bounded in memory.
+  const BLOCK = Math.max(1, Math.min(256, Math.floor(16_000_000 / Math.max(1, nd))));
+  const block = candidates ? new Float32Array(0) : new Float32Array(BLOCK * nd);
   for (let q0 = 0; q0 < nq; q0 += BLOCK) {
     const qn = Math.min(BLOCK, nq - q0);
-    if (!candidates) {
-      for (let j = 0; j < nd; j++) {
-        const off = j * dims;
-        for (let b = 0; b < qn; b++) {
-          const qoff = (q0 + b) * dims;
-          let s = 0;
-          for (let t = 0; t < dims; t++) s += (queries[qoff + t] as number) * (docs[off + t] as number);
-          (scores[b] as Float32Array)[j] = s;
-        }
-      }
-    }
+    if (!candidates) gemm()(queries.subarray(q0 * dims, (q0 + qn) * dims), docs, qn, nd, dims, block);
     for (let b = 0; b < qn; b++) {
       const cand = candidates?.[q0 + b];
       if (candidates) {
@@ -54,7 +54,7 @@ export function denseTopK(
           sc[c] = s;
         });
         out.push(selectTop(sc, list, idRank, k));
-      } else out.push(selectTop(scores[b] as Float32Array, null, idRank, k));
+      } else out.push(selectTop(block.subarray(b * nd, (b + 1) * nd), null, idRank, k));
     }
   }
   return out;
