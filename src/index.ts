@@ -26,6 +26,36 @@ export {
 export { GeckoError, isGeckoError } from './errors/GeckoError.js';
 export { formatLocation, InputError, type InputLocation, isInputError } from './errors/InputError.js';
 export { isUsageError, UsageError } from './errors/UsageError.js';
+// serving and integrations (issue 7): vector index, library API with LangChain embeddings, HTTP server
+export {
+  type BuildCorpusIndexOptions,
+  type BuildReport,
+  buildCorpusIndex,
+  type CorpusHit,
+  type CorpusIndex,
+  CorpusSearcher,
+  type CorpusSearchOptions,
+  exactSearch,
+  type IndexKind,
+  type IndexQuantization,
+  loadCorpusIndex,
+  recallAtK,
+  type SearchMode,
+  saveCorpusIndex,
+  type TopK,
+  VectorIndex,
+  type VectorIndexOptions,
+} from './index/index.js';
+export {
+  type DocumentIndex,
+  GeckoEmbeddings,
+  type GeckoEmbeddingsOptions,
+  GeckoModel,
+  loadModel,
+  type ModelSearchHit,
+  type ModelSearchOptions,
+  type SimilarityOptions,
+} from './integrations/index.js';
 // llm: language models (local GGUF, OpenAI-compatible HTTP), scoring, workspace cache, model specs
 export {
   type CachedLanguageModel,
@@ -99,6 +129,18 @@ export { type TokenBatch, Tokenizer, type TokenizerJson } from './model/tokenize
 export { type TrainWordPieceOptions, trainWordPiece } from './model/tokenizer/trainWordPiece.js';
 export { wordPieceTokenizerJson } from './model/tokenizer/wordPieceJson.js';
 export { DEFAULT_QUERY_TASK, formatDocument, formatInput, formatQuery } from './model/unifiedFormat.js';
+export {
+  createApp,
+  type GeckoApp,
+  isServeError,
+  type ListenOptions,
+  type LongInputPolicy,
+  type RunningServer,
+  type ServeDeps,
+  ServeError,
+  type ServeOptions,
+  startServer,
+} from './serve/index.js';
 export {
   BatchSampler,
   buildDataset,
