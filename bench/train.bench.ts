@@ -8,6 +8,7 @@
  * 3. embed() throughput on real ~20-token sentences, tokenisation included, one thread; the general
  *    @huggingface/tokenizers path measured alongside as the baseline.
  * 4. Model load time (model2vec folder, 30k x 256) vs reading the bytes.
+ * Options: --steps N (default 60), --rounds N (default 2), --no-torch.
  * Token ids are drawn from a Zipf distribution (natural text's shape), seeded.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -274,9 +275,22 @@ export async function run(args: string[]): Promise<void> {
   benchKernels();
   const tok = bertTokenizer();
   const { ds, ids } = syntheticDataset(steps);
-  const wasm = benchGecko(tok, steps, ds, ids, 'wasm');
+  // The machine is shared: alternate gecko and torch rounds and keep each one's best, so a burst of load
+  // from other processes hurts neither side alone.
+  const rounds = arg(args, '--rounds', 2);
+  let wasm = 0;
+  let torch: { stepsPerSec: number; version: string } | string = args.includes('--no-torch')
+    ? 'skipped (--no-torch)'
+    : '';
+  for (let r = 0; r < rounds; r++) {
+    wasm = Math.max(wasm, benchGecko(tok, steps, ds, ids, 'wasm'));
+    if (torch === '' || typeof torch !== 'string') {
+      const t = benchTorch(ids, steps);
+      if (typeof t === 'string') torch = t;
+      else if (typeof torch === 'string' || t.stepsPerSec > torch.stepsPerSec) torch = t;
+    }
+  }
   const js = benchGecko(tok, steps, ds, ids, 'js');
-  const torch = args.includes('--no-torch') ? 'skipped (--no-torch)' : benchTorch(ids, steps);
   const rows: Record<string, string | number>[] = [
     {
       implementation: 'gecko, WASM SIMD kernels (default)',
@@ -297,7 +311,7 @@ export async function run(args: string[]): Promise<void> {
         },
   ];
   printTable(
-    `training: vocab ${V_TOKENS}, d=${D}, batch ${B}, ${L} tokens/text, hard + same-tower negatives (${steps} steps, 5 warm-up)`,
+    `training: vocab ${V_TOKENS}, d=${D}, batch ${B}, ${L} tokens/text, hard + same-tower negatives (${steps} steps, 5 warm-up, best of ${rounds} alternating rounds)`,
     rows,
   );
   await benchEmbed(tok);

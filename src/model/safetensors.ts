@@ -108,10 +108,19 @@ export function parseSafetensors(bytes: Uint8Array, source = 'model.safetensors'
  */
 export function tensorToFloat32(t: TensorView, source = 'tensor'): Float32Array {
   const count = t.shape.reduce((a, b) => a * b, 1);
+  if (t.dtype === 'F32' && LITTLE_ENDIAN && t.bytes.byteOffset % 4 === 0) {
+    // Aligned little-endian float32 (what the writer produces): a view on the file's buffer, no copy.
+    return new Float32Array(t.bytes.buffer, t.bytes.byteOffset, count);
+  }
   const view = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
   const out = new Float32Array(count);
   switch (t.dtype) {
     case 'F32':
+      if (LITTLE_ENDIAN) {
+        // Unaligned: one memcpy instead of a DataView read per element.
+        new Uint8Array(out.buffer).set(t.bytes);
+        return out;
+      }
       for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
       return out;
     case 'F64':
@@ -144,6 +153,8 @@ export function tensorToFloat32(t: TensorView, source = 'tensor'): Float32Array 
       throw new ModelError(source, `cannot read a ${t.dtype} tensor as numbers`);
   }
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
