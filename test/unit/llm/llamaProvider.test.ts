@@ -134,6 +134,13 @@ describe('llama provider (tiny random GGUF)', () => {
     const b = await llm.generate('the gecko', { maxTokens: 12, temperature: 0.8, seed: 5 });
     expect(a.text).toBe(b.text);
     expect(a.finishReason === 'length' || a.finishReason === 'stop').toBe(true);
+    // A stop string ends the text before its first occurrence.
+    const free = await llm.generate('the gecko', { maxTokens: 40 });
+    const stop = (/[a-z]{3}/.exec(free.text.slice(4)) ?? [''])[0];
+    expect(stop).toHaveLength(3);
+    const stopped = await llm.generate('the gecko', { maxTokens: 40, stop: [stop] });
+    expect(stopped.finishReason).toBe('stop');
+    expect(stopped.text).toBe(free.text.slice(0, free.text.indexOf(stop)));
     const caps = await llm.capabilities();
     expect(caps).toMatchObject({ logProbs: 'exact', json: 'grammar' });
     expect(llm.usage().calls).toBeGreaterThan(0);
