@@ -9,8 +9,8 @@ export { CachedEmbedder, EVAL_MIGRATIONS } from './embedders/CachedEmbedder.js';
 export { HashedBowEmbedder, type HashedBowOptions } from './embedders/HashedBowEmbedder.js';
 export {
   createOpenAIEmbedder,
+  type EmbeddingRetryPolicy,
   type OpenAIEmbedderOptions,
-  type RetryPolicy,
 } from './embedders/OpenAIEmbedder.js';
 export { plainText, type TextFormat } from './embedders/plainText.js';
 export {

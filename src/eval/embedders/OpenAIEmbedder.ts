@@ -3,7 +3,7 @@ import { EvaluationError } from '../EvaluationError.js';
 import { renderInput, type TextFormat } from './plainText.js';
 
 /** Retry policy for transient HTTP failures. */
-export interface RetryPolicy {
+export interface EmbeddingRetryPolicy {
   /** Attempts after the first. @default 4 */
   limit?: number;
   /** Statuses worth retrying. @default [408, 429, 500, 502, 503, 504] */
@@ -24,12 +24,12 @@ export interface OpenAIEmbedderOptions {
   format?: TextFormat;
   /** Per-request timeout. @default 60000 */
   timeoutMs?: number;
-  retry?: RetryPolicy;
+  retry?: EmbeddingRetryPolicy;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
 }
 
-const DEFAULT_RETRY: Required<RetryPolicy> = {
+const DEFAULT_RETRY: Required<EmbeddingRetryPolicy> = {
   limit: 4,
   statuses: [408, 429, 500, 502, 503, 504],
   baseDelayMs: 500,
@@ -157,7 +157,7 @@ function normalize(v: Float32Array): Float32Array {
   return n > 0 ? v.map((x) => x / n) : v;
 }
 
-function backoff(attempt: number, r: Required<RetryPolicy>): number {
+function backoff(attempt: number, r: Required<EmbeddingRetryPolicy>): number {
   const base = Math.min(r.baseDelayMs * 2 ** attempt, r.maxDelayMs);
   return base * (0.5 + Math.random());
 }
