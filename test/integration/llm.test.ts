@@ -69,32 +69,32 @@ describe('gecko llm check', () => {
   });
 
   it('exits 2 on a malformed spec and 1 with a clear line when offline or missing', async () => {
-    const bad = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'gpt4']);
+    // Four independent CLI runs, in parallel to keep the suite short.
+    const [bad, missing, offline, unsetKey] = await Promise.all([
+      runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'gpt4']),
+      runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'llama:./nope.gguf']),
+      runGecko(['--work', join(dir, 'w4'), 'llm', 'check', '--llm', 'llama:hf:org/repo/file.gguf'], {
+        env: { HF_ENDPOINT: 'http://127.0.0.1:9/', GECKO_MODELS_DIR: join(dir, 'models') },
+      }),
+      runGecko([
+        '--work',
+        join(dir, 'w5'),
+        'llm',
+        'check',
+        '--llm',
+        `openai:${server.baseUrl}#m`,
+        '--llm-key-env',
+        'NOPE_UNSET',
+      ]),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/LLM spec "gpt4" has an unknown provider/);
-    const missing = await runGecko(['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'llama:./nope.gguf']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Model file not found: .*nope\.gguf/);
-    const offline = await runGecko(
-      ['--work', join(dir, 'w3'), 'llm', 'check', '--llm', 'llama:hf:org/repo/file.gguf'],
-      {
-        env: { HF_ENDPOINT: 'http://127.0.0.1:9/', GECKO_MODELS_DIR: join(dir, 'models') },
-      },
-    );
     expect(offline.code).toBe(1);
     expect(offline.stderr).toMatch(
       /looks offline: download the \.gguf file elsewhere and pass it as a local path/,
     );
-    const unsetKey = await runGecko([
-      '--work',
-      join(dir, 'w3'),
-      'llm',
-      'check',
-      '--llm',
-      `openai:${server.baseUrl}#m`,
-      '--llm-key-env',
-      'NOPE_UNSET',
-    ]);
     expect(unsetKey.code).toBe(2);
     expect(unsetKey.stderr).toMatch(/NOPE_UNSET is not set/);
   });
