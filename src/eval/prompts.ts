@@ -1,6 +1,9 @@
 import type { TaskMetadata, TaskType } from './tasks/schema.js';
 
-/** Prompt selection: Gecko's Table 9 task strings, none (the embedder's default), or explicit strings per type. */
+/**
+ * Prompt selection: Gecko's Table 9 task strings, none (the embedder's default), or per-type strings that
+ * override the Gecko defaults (types not given keep them).
+ */
 export type PromptSetting = 'gecko' | 'none' | Partial<Record<TaskType, string>>;
 
 /**
@@ -25,6 +28,5 @@ export function promptsFor(
 ): { query?: string; document?: string } {
   if (setting === 'none') return {};
   if (setting === 'gecko') return { query: meta.prompt ?? GECKO_TASK_PROMPTS[meta.type] };
-  const p = setting[meta.type] ?? meta.prompt;
-  return p === undefined ? {} : { query: p };
+  return { query: setting[meta.type] ?? meta.prompt ?? GECKO_TASK_PROMPTS[meta.type] };
 }

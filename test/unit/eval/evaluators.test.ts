@@ -13,6 +13,7 @@ import { evaluateRetrieval } from '../../../src/eval/evaluators/retrieval.js';
 import { evaluateSts } from '../../../src/eval/evaluators/sts.js';
 import { evaluateSummarization } from '../../../src/eval/evaluators/summarization.js';
 import { scoreRun } from '../../../src/eval/metrics/trecEval.js';
+import { promptsFor } from '../../../src/eval/prompts.js';
 import { renderReport } from '../../../src/eval/report/report.js';
 import { formatScoreTable } from '../../../src/eval/report/table.js';
 import { defineTask } from '../../../src/eval/tasks/defineTask.js';
@@ -279,5 +280,17 @@ describe('evaluateTask and the report', () => {
     await expect(evaluateTask(t, { embedder: new HashedBowEmbedder({ dimensions: 8 }) })).rejects.toThrow(
       /kendall_tau/,
     );
+  });
+});
+
+describe('prompts', () => {
+  it('Gecko Table 9 strings per type, per-task prompts for retrieval, overrides, or none', () => {
+    const sts = meta({ type: 'STS', main_score: 'cosine_spearman' });
+    const sf = meta({ type: 'Retrieval', main_score: 'ndcg_at_10', prompt: 'fact checking' });
+    expect(promptsFor(sts)).toEqual({ query: 'semantic similarity' });
+    expect(promptsFor(sf)).toEqual({ query: 'fact checking' });
+    expect(promptsFor(meta({ type: 'Classification', main_score: 'accuracy' }), { STS: 'x' })).toEqual({ query: 'classification' });
+    expect(promptsFor(sts, { STS: 'sentence similarity' })).toEqual({ query: 'sentence similarity' });
+    expect(promptsFor(sts, 'none')).toEqual({});
   });
 });

@@ -9,6 +9,7 @@ import { renderReport } from '../../../eval/report/report.js';
 import { formatScoreTable } from '../../../eval/report/table.js';
 import { type TaskResult, taskScore, writeResults } from '../../../eval/results.js';
 import { resolveTasks } from '../../../eval/tasks/resolveTasks.js';
+import { TASK_TYPES, type TaskType } from '../../../eval/tasks/schema.js';
 import { atomicWriteFile } from '../../../util/atomicWrite.js';
 import { contextFrom, parsePositiveInt } from '../../context.js';
 
@@ -19,6 +20,7 @@ interface EvalArgs {
   dims?: string;
   out?: string;
   prompts: string;
+  prompt: string[];
   format: string;
   sklearn: string;
   summarization?: string;
@@ -42,6 +44,12 @@ export function registerEvalCommand(program: Command): void {
     .option('--dims <list>', 'Matryoshka sizes to evaluate, e.g. 256,64 (default: the full size)')
     .option('-o, --out <dir>', 'output folder for results JSON and the report (default: <work>/eval)')
     .option('--prompts <setting>', 'gecko (Gecko Table 9 task strings) | none', 'gecko')
+    .option(
+      '--prompt <type=task>',
+      'override the {task} string of one task type, e.g. STS="sentence similarity" (repeatable)',
+      collect,
+      [],
+    )
     .option('--format <format>', 'text format for openai:/transformers: models: plain | gecko', 'plain')
     .option(
       '--sklearn <generation>',
@@ -70,6 +78,7 @@ export function registerEvalCommand(program: Command): void {
       if (args.summarization && !['v1', 'v2'].includes(args.summarization))
         throw new UsageError(`--summarization must be v1 or v2, got "${args.summarization}"`);
       const batchSize = parsePositiveInt('--batch-size', args.batchSize);
+      const prompts = parsePrompts(args.prompts, args.prompt);
       const data = args.data ?? (process.env.GECKO_DATA ? join(process.env.GECKO_DATA, 'mteb') : undefined);
       const names = args.tasks
         ? args.tasks
@@ -95,7 +104,7 @@ export function registerEvalCommand(program: Command): void {
           ctx.reporter.info(`evaluating ${task.metadata.name} (${task.metadata.type})`);
           const rs = await evaluateTask(task, model, {
             dims,
-            prompts: args.prompts as PromptSetting,
+            prompts,
             sklearn: args.sklearn as '1.4+' | '1.2',
             summarization: args.summarization as 'v1' | 'v2' | undefined,
             batchSize,
@@ -130,4 +139,23 @@ export function registerEvalCommand(program: Command): void {
         () => `${formatScoreTable(results)}\n\nresults: ${out}\nreport: ${join(out, 'report.md')}`,
       );
     });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--prompts gecko|none` plus `--prompt Type=task` overrides (which imply the Gecko defaults for other types). */
+function parsePrompts(setting: string, overrides: string[]): PromptSetting {
+  if (overrides.length === 0) return setting as PromptSetting;
+  if (setting === 'none') throw new UsageError('--prompt overrides cannot be combined with --prompts none');
+  const out: Partial<Record<TaskType, string>> = {};
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    const type = o.slice(0, eq) as TaskType;
+    if (eq <= 0 || !TASK_TYPES.includes(type))
+      throw new UsageError(`--prompt "${o}": expected TYPE=task with TYPE one of ${TASK_TYPES.join(', ')}`);
+    out[type] = o.slice(eq + 1);
+  }
+  return out;
 }
