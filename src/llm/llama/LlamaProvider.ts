@@ -232,6 +232,7 @@ class LlamaProvider implements LanguageModel {
     continuations: readonly string[],
     options: ScoreOptions = {},
   ): Promise<ContinuationScore[]> {
+    if (continuations.length === 0) return Promise.resolve([]);
     return this.queue.run(async () => {
       throwIfAborted(options.signal, 'llama scoring');
       const rendered = this.renderer.render(prompt);
