@@ -100,7 +100,8 @@ describe('LLM cache in the workspace', () => {
     server.reset();
     const s = await llm.scoreContinuations('prompt:', [' a', ' b', ' c']);
     expect(server.count('/v1/completions')).toBe(1);
-    expect((server.log[0]?.body as { prompt: string[] }).prompt).toEqual(['prompt: c']);
+    const sent = server.log[0]?.body as { prompt: string[] };
+    expect(sent.prompt).toEqual(['prompt: c']);
     expect(s.map((x) => x.tokenCount)).toEqual([1, 1, 1]);
     expect(llm.stats()).toMatchObject({ hits: 2, misses: 3 });
     ws.close();
