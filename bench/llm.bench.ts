@@ -51,9 +51,11 @@ async function scoringBench(prompts: number): Promise<void> {
   ];
   const rows: Record<string, string | number>[] = [];
   const rates: number[] = [];
+  let promptTokens = 0;
   for (const reusePrompt of [false, true]) {
     const llm = await createLlamaProvider({ model: modelPath, contextSize: 1024, threads: 1, reusePrompt });
     await llm.scoreContinuations(`warm up ${passage(999, 50)}`, conts);
+    const u0 = llm.usage().promptTokens;
     const t0 = performance.now();
     let tokens = 0;
     for (let p = 0; p < prompts; p++) {
@@ -61,6 +63,7 @@ async function scoringBench(prompts: number): Promise<void> {
       tokens += s.reduce((a, x) => a + x.tokenCount, 0);
     }
     const secs = (performance.now() - t0) / 1000;
+    promptTokens = Math.round((llm.usage().promptTokens - u0 - tokens) / prompts);
     const rate = (prompts * conts.length) / secs;
     rates.push(rate);
     rows.push({
@@ -74,7 +77,10 @@ async function scoringBench(prompts: number): Promise<void> {
     await llm.close();
   }
   rmSync(dir, { recursive: true, force: true });
-  printTable('Local provider scoring, tiny GGUF (2 layers, 64 wide), ~190-token prompts, 1 thread', rows);
+  printTable(
+    `Local provider scoring, tiny GGUF (2 layers, 64 wide), ${promptTokens}-token prompts, 1 thread`,
+    rows,
+  );
 }
 
 async function startServerProcess(): Promise<{ baseUrl: string; stop: () => void }> {
