@@ -70,3 +70,56 @@ describe('trainWordPiece', () => {
     expect(() => trainWordPiece(corpus, { vocabSize: 10 })).toThrow(/smaller than the special tokens/);
   });
 });
+
+describe('Tokenizer model types', () => {
+  const base = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [],
+    normalizer: null,
+    pre_tokenizer: { type: 'Whitespace' },
+    post_processor: null,
+    decoder: null,
+  };
+  const bpe = {
+    ...base,
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: '[UNK]',
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab: { '[UNK]': 0, a: 1, b: 2, c: 3, ab: 4, abc: 5 },
+      merges: ['a b', 'ab c'],
+    },
+  };
+  const unigram = {
+    ...base,
+    model: {
+      type: 'Unigram',
+      unk_id: 0,
+      vocab: [
+        ['<unk>', 0],
+        ['a', -1],
+        ['b', -2],
+        ['ab', -0.5],
+      ],
+    },
+  };
+
+  it('loads BPE and Unigram tokenizer.json with the same ids as the Rust tokenizers', async () => {
+    for (const [json, text, ids] of [
+      [bpe, 'abc ab c', [5, 4, 3]],
+      [unigram, 'ab ba', [3, 2, 1]],
+    ] as const) {
+      const tok = Tokenizer.fromJSON(json);
+      expect(tok.encode(text)).toEqual(ids);
+      const rust = RustTokenizer.fromString(JSON.stringify(json));
+      expect((await rust.encode(text, null, { addSpecialTokens: false })).getIds()).toEqual(ids);
+    }
+    expect(Tokenizer.fromJSON(bpe).vocabSize).toBe(6);
+  });
+});
