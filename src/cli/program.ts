@@ -3,6 +3,7 @@ import { isGeckoError } from '../errors/GeckoError.js';
 import { isUsageError } from '../errors/UsageError.js';
 import { VERSION } from '../version.js';
 import { registerCorpusCommands } from './commands/corpus/index.js';
+import { registerDistillCommands } from './commands/distill/index.js';
 import { registerEvalCommands } from './commands/eval/index.js';
 import { registerFretCommands } from './commands/fret/index.js';
 import { registerIndexCommands } from './commands/index/index.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
         '  $ gecko corpus stats --json',
     );
   registerCorpusCommands(program);
+  registerDistillCommands(program);
   registerEvalCommands(program);
   registerFretCommands(program);
   registerIndexCommands(program);

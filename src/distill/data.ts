@@ -1,0 +1,169 @@
+import { createReadStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Corpus } from '../corpus/Corpus.js';
+import type { Passage } from '../corpus/passage.js';
+import type { FretExample } from '../fret/mine.js';
+import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../model/unifiedFormat.js';
+import { atomicWriteFile } from '../util/atomicWrite.js';
+import { sha256 } from '../util/hash.js';
+
+/**
+ * Whether a passage is held out for evaluation: a stable hash of (seed, id) below `fraction`. The same
+ * passages are held out of both the self-supervised pairs and the FRet data, so no evaluation query was
+ * trained on, whatever stage produced it.
+ */
+export function isHeldOut(id: string, seed: number, fraction: number): boolean {
+  if (fraction <= 0) return false;
+  return Number.parseInt(sha256(`${seed}:${id}`).slice(0, 8), 16) / 0x1_0000_0000 < fraction;
+}
+
+/** A held-out evaluation query and the passage it should find. */
+export interface HeldOutQuery {
+  id: string;
+  text: string;
+  passageId: string;
+}
+
+const SENTENCE_END = /([.!?])\s+(?=[A-Z0-9"'(])/;
+
+/** A self-supervised pair from one passage: title → body, or (untitled) first sentence → rest. */
+export function selfSupervisedPair(p: Pick<Passage, 'title' | 'text'>): {
+  anchor: string;
+  positive: string;
+  kind: 'title-body' | 'first-sentence';
+} | null {
+  if (p.title && p.title.trim() !== '')
+    return { anchor: p.title.trim(), positive: p.text, kind: 'title-body' };
+  const m = SENTENCE_END.exec(p.text);
+  if (!m) return null;
+  const cut = m.index + 1;
+  const first = p.text.slice(0, cut).trim();
+  const rest = p.text.slice(cut).trim();
+  if (first.length < 10 || rest.length < 10) return null;
+  return { anchor: first, positive: rest, kind: 'first-sentence' };
+}
+
+/**
+ * Writes the pre-finetuning pairs (`triplets` JSONL in the unified format, ready for the trainer) and
+ * collects the held-out title queries. Also writes the corpus as a BEIR `corpus.jsonl`, which the held-out
+ * evaluation tasks search.
+ */
+export async function writePairs(
+  corpus: Corpus,
+  dir: string,
+  seed: number,
+  holdout: number,
+): Promise<{
+  files: { pairs: string; corpus: string; heldout: string };
+  counts: { passages: number; pairs: number; titleBody: number; firstSentence: number; heldOut: number };
+}> {
+  const pairs: string[] = [];
+  const docs: string[] = [];
+  const held: HeldOutQuery[] = [];
+  const counts = { passages: 0, pairs: 0, titleBody: 0, firstSentence: 0, heldOut: 0 };
+  for await (const p of corpus) {
+    counts.passages++;
+    docs.push(JSON.stringify({ _id: p.id, title: p.title ?? '', text: p.text }));
+    const pair = selfSupervisedPair(p);
+    if (!pair) continue;
+    if (isHeldOut(p.id, seed, holdout)) {
+      // Titles make meaningful queries; a passage's own first sentence would be a lexical give-away.
+      if (pair.kind === 'title-body') held.push({ id: `title-${p.id}`, text: pair.anchor, passageId: p.id });
+      counts.heldOut++;
+      continue;
+    }
+    pairs.push(
+      JSON.stringify({
+        anchor: formatQuery(pair.anchor, DEFAULT_QUERY_TASK),
+        positive: formatDocument(pair.positive),
+      }),
+    );
+    counts.pairs++;
+    if (pair.kind === 'title-body') counts.titleBody++;
+    else counts.firstSentence++;
+  }
+  const files = {
+    pairs: join(dir, 'pairs.train.jsonl'),
+    corpus: join(dir, 'corpus.jsonl'),
+    heldout: join(dir, 'heldout-titles.jsonl'),
+  };
+  await atomicWriteFile(files.pairs, lines(pairs));
+  await atomicWriteFile(files.corpus, lines(docs));
+  await atomicWriteFile(files.heldout, lines(held.map((q) => JSON.stringify(q))));
+  return { files, counts };
+}
+
+/** Reads a JSONL file line by line (FRet datasets can be large). */
+export async function* readJsonlFile<T>(path: string): AsyncGenerator<T> {
+  if (!existsSync(path)) return;
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (line.trim() !== '') yield JSON.parse(line) as T;
+  }
+}
+
+/**
+ * Splits the FRet dataset by the same held-out passages: examples seeded by a held-out passage become
+ * evaluation queries (the positive the LLM chose is the relevant passage); the rest are training data.
+ */
+export async function splitFret(
+  fretJsonl: string,
+  dir: string,
+  seed: number,
+  holdout: number,
+): Promise<{ files: { train: string; heldout: string }; counts: { train: number; heldOut: number } }> {
+  const train: string[] = [];
+  const held: HeldOutQuery[] = [];
+  for await (const e of readJsonlFile<FretExample>(fretJsonl)) {
+    const key = e.seed_id ?? e.positive.id;
+    if (isHeldOut(key, seed, holdout))
+      held.push({ id: `fret-${e.id}`, text: e.query, passageId: e.positive.id });
+    else train.push(JSON.stringify(e));
+  }
+  const files = { train: join(dir, 'fret.train.jsonl'), heldout: join(dir, 'heldout-fret.jsonl') };
+  await atomicWriteFile(files.train, lines(train));
+  await atomicWriteFile(files.heldout, lines(held.map((q) => JSON.stringify(q))));
+  return { files, counts: { train: train.length, heldOut: held.length } };
+}
+
+/**
+ * Writes a local Retrieval task folder (the layout of `shared/data/README.md`) from held-out queries, so the
+ * evaluation part scores it like any MTEB task. Returns null when there are no queries.
+ */
+export async function writeHeldOutTask(
+  root: string,
+  name: string,
+  corpusJsonl: string,
+  heldoutJsonl: string,
+  prompt: string,
+): Promise<string | null> {
+  const queries: HeldOutQuery[] = [];
+  for await (const q of readJsonlFile<HeldOutQuery>(heldoutJsonl)) queries.push(q);
+  if (queries.length === 0) return null;
+  const dir = join(root, name);
+  const task = {
+    name,
+    type: 'Retrieval',
+    main_score: 'ndcg_at_10',
+    eval_splits: ['test'],
+    prompt,
+    source: 'gecko distill: queries of held-out passages (never trained on)',
+  };
+  await atomicWriteFile(join(dir, 'task.json'), `${JSON.stringify(task, null, 2)}\n`);
+  const docs: string[] = [];
+  for await (const d of readJsonlFile<unknown>(corpusJsonl)) docs.push(JSON.stringify(d));
+  await atomicWriteFile(join(dir, 'corpus.jsonl'), lines(docs));
+  await atomicWriteFile(
+    join(dir, 'queries.jsonl'),
+    lines(queries.map((q) => JSON.stringify({ _id: q.id, text: q.text }))),
+  );
+  await atomicWriteFile(
+    join(dir, 'qrels', 'test.tsv'),
+    `query-id\tcorpus-id\tscore\n${queries.map((q) => `${q.id}\t${q.passageId}\t1`).join('\n')}\n`,
+  );
+  return dir;
+}
+
+function lines(rows: readonly string[]): string {
+  return rows.length ? `${rows.join('\n')}\n` : '';
+}

@@ -1,0 +1,31 @@
+import { UsageError } from '../errors/UsageError.js';
+import type { NegativeRule } from '../fret/selection.js';
+import { SOURCE_KINDS, type SourceKind, type SourceSpec } from '../train/data/types.js';
+
+/** Parses a mixture source `[KIND:]PATH[@WEIGHT]` (the syntax of `gecko train --data`). */
+export function parseSourceSpec(spec: string): SourceSpec {
+  let rest = spec;
+  let kind: SourceKind | undefined;
+  const m = /^([a-z-]+):(.+)$/.exec(rest);
+  if (m && SOURCE_KINDS.includes(m[1] as SourceKind)) {
+    kind = m[1] as SourceKind;
+    rest = m[2] as string;
+  }
+  let weight: number | undefined;
+  const w = /^(.+)@([0-9]*\.?[0-9]+)$/.exec(rest);
+  if (w) {
+    rest = w[1] as string;
+    weight = Number(w[2]);
+  }
+  if (!rest) throw new UsageError(`train.extra needs a path, got "${spec}"`);
+  return { path: rest, ...(kind ? { kind } : {}), ...(weight !== undefined ? { weight } : {}) };
+}
+
+/** Parses the hard-negative rule `nth | nth:K | random | none`. */
+export function parseNegative(value: string): NegativeRule {
+  if (value === 'nth') return { kind: 'nth' };
+  if (value === 'random' || value === 'none') return { kind: value };
+  const m = /^nth:(\d+)$/.exec(value);
+  if (m && Number(m[1]) >= 2) return { kind: 'nth', nth: Number(m[1]) };
+  throw new UsageError(`mine.negative must be nth, nth:K (K >= 2), random or none, got "${value}"`);
+}
