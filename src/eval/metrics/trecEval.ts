@@ -24,9 +24,10 @@ export interface QueryMeasures {
  * @example rankRun({ '10': 0.7, '9': 0.7, '11': 0.7 }) // ['9', '11', '10']
  */
 export function rankRun(docs: Record<string, number>): string[] {
-  return Object.keys(docs).sort(
-    (a, b) => (docs[b] as number) - (docs[a] as number) || compareCodePoints(b, a),
-  );
+  // Sorting entries avoids a property lookup per comparison (runs hold up to 1000 docs per query).
+  const entries = Object.entries(docs);
+  entries.sort((a, b) => b[1] - a[1] || compareCodePoints(b[0], a[0]));
+  return entries.map((e) => e[0]);
 }
 
 /**
