@@ -33,6 +33,10 @@ export interface ExampleRow {
 /** FRet's tables in a workspace, with the statements each stage needs. */
 export class FretStore {
   readonly db: Database.Database;
+  // Prepared once: preparing per call cost more than the insert itself (bench/fret.bench.ts).
+  #putQuery: Database.Statement | undefined;
+  #putExample: Database.Statement | undefined;
+  #getQuery: Database.Statement<[string, string], QueryRow> | undefined;
 
   constructor(workspace: Workspace) {
     workspace.migrate('fret', FRET_MIGRATIONS);
@@ -86,21 +90,21 @@ export class FretStore {
   }
 
   getQuery(run: string, itemId: string): QueryRow | undefined {
-    return this.db
-      .prepare<[string, string], QueryRow>('SELECT * FROM fret_queries WHERE run = ? AND item_id = ?')
-      .get(run, itemId);
+    this.#getQuery ??= this.db.prepare<[string, string], QueryRow>(
+      'SELECT * FROM fret_queries WHERE run = ? AND item_id = ?',
+    );
+    return this.#getQuery.get(run, itemId);
   }
 
   /** Inserts or replaces an item's step-1 outcome (a retry of a `pending` item replaces it). */
   putQuery(run: string, row: QueryRow): void {
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO fret_queries(run, item_id, seed_id, family, status, task, query, reason, attempts,
+    this.#putQuery ??= this.db.prepare(
+      `INSERT OR REPLACE INTO fret_queries(run, item_id, seed_id, family, status, task, query, reason, attempts,
            history, prompt_tokens, completion_tokens)
          VALUES (@run, @item_id, @seed_id, @family, @status, @task, @query, @reason, @attempts, @history,
            @prompt_tokens, @completion_tokens)`,
-      )
-      .run({ run, ...row });
+    );
+    this.#putQuery.run({ run, ...row });
   }
 
   /** All step-1 rows of a run in item order (stable output order, whatever the processing order was). */
@@ -127,13 +131,12 @@ export class FretStore {
 
   /** Records an item's step-2 outcome once; a second write of the same item is ignored (never duplicated). */
   putExample(run: string, job: string, row: ExampleRow): void {
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO fret_examples(run, job, item_id, status, reason, example, prompt_tokens,
+    this.#putExample ??= this.db.prepare(
+      `INSERT OR IGNORE INTO fret_examples(run, job, item_id, status, reason, example, prompt_tokens,
            completion_tokens, scored_tokens)
          VALUES (@run, @job, @item_id, @status, @reason, @example, @prompt_tokens, @completion_tokens, @scored_tokens)`,
-      )
-      .run({ run, job, ...row });
+    );
+    this.#putExample.run({ run, job, ...row });
   }
 
   /** All step-2 rows of a mining job, in item order. */
