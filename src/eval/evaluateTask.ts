@@ -10,7 +10,13 @@ import { evaluateSts } from './evaluators/sts.js';
 import { evaluateSummarization } from './evaluators/summarization.js';
 import type { SklearnGeneration } from './ml/logisticRegression.js';
 import { type PromptSetting, promptsFor } from './prompts.js';
-import { MTEB_COMPAT, RESULTS_SCHEMA_VERSION, type ScoreEntry, type TaskResult } from './results.js';
+import {
+  GECKO_PRODUCER,
+  MTEB_COMPAT,
+  RESULTS_SCHEMA_VERSION,
+  type ScoreEntry,
+  type TaskResult,
+} from './results.js';
 import type { TaskDefinition } from './tasks/defineTask.js';
 import type { TaskMetadata } from './tasks/schema.js';
 import type { SplitData, SplitDataOf } from './tasks/taskData.js';
@@ -105,7 +111,7 @@ export async function evaluateTask(
       kg_co2_emissions: null,
       gecko: {
         schema_version: RESULTS_SCHEMA_VERSION,
-        gecko_version: MTEB_COMPAT,
+        gecko_version: GECKO_PRODUCER,
         model: 'embedder' in model ? model.embedder.id : model.lexical.id,
         task_type: meta.type,
         main_score_name: meta.main_score,

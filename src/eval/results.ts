@@ -49,8 +49,14 @@ export function migrateTaskResult(json: TaskResult): TaskResult {
   return json;
 }
 
-/** The `mteb_version` string written into results: which mteb behaviour gecko reproduces. */
-export const MTEB_COMPAT = `gecko-${VERSION} (mteb 2.x protocol)`;
+/**
+ * The `mteb_version` written into results: the mteb release whose protocol gecko reproduces (spec §0,
+ * HEAD v2.20.0). It is a plain version string because mteb's result loader parses it; which program made
+ * the file is recorded in `gecko.gecko_version`.
+ */
+export const MTEB_COMPAT = '2.20.0';
+/** The producer recorded in `gecko.gecko_version`. */
+export const GECKO_PRODUCER = `gecko-${VERSION}`;
 
 /** A folder-safe model name. */
 export function modelSlug(id: string): string {

@@ -1,3 +1,4 @@
+import { EvaluationError } from '../EvaluationError.js';
 import type { Encoder } from '../encoder.js';
 import { normalizedRows } from '../encoder.js';
 import { type Qrels, type Run, scoreRun } from '../metrics/trecEval.js';
@@ -29,7 +30,12 @@ export async function evaluateRetrieval(
   const queries = data.queries.filter((q) => Object.keys(data.qrels[q.id] ?? {}).length > 0);
   let run: Run;
   if ('lexical' in model) {
-    if (data.topRanked) throw new Error('unreachable: lexical reranking is rejected before evaluation');
+    if (data.topRanked)
+      throw new EvaluationError(
+        meta.name,
+        `${model.lexical.id} cannot rerank candidate lists (top_ranked); use an embedding model`,
+        { code: 'UNSUPPORTED' },
+      );
     run = await model.lexical.retrieve(data.corpus, queries, RETRIEVAL_TOP_K);
   } else {
     run = await denseRun(data, queries, model.encoder);

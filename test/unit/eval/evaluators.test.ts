@@ -123,6 +123,15 @@ describe('Retrieval and Reranking', () => {
     expect(sub.max_over_subqueries_map_at_1000).toBe(1); // d3 wins through sub-query m_1
     expect(sub.map_at_1000).toBe(0.75);
   });
+  it('BM25 cannot rerank candidate lists', async () => {
+    await expect(
+      evaluateRetrieval(
+        { ...data, type: 'Reranking', topRanked: { q1: ['d1'] } },
+        meta({ type: 'Reranking', main_score: 'map_at_1000' }),
+        { lexical: new Bm25Retriever() },
+      ),
+    ).rejects.toThrow(EvaluationError);
+  });
   it('dense top-k keeps k of many tied documents, preferring larger ids', () => {
     const q = Float32Array.from([1, 0]);
     const docs = Float32Array.from([1, 0, 1, 0, 1, 0, 0, 1]);
@@ -289,7 +298,9 @@ describe('prompts', () => {
     const sf = meta({ type: 'Retrieval', main_score: 'ndcg_at_10', prompt: 'fact checking' });
     expect(promptsFor(sts)).toEqual({ query: 'semantic similarity' });
     expect(promptsFor(sf)).toEqual({ query: 'fact checking' });
-    expect(promptsFor(meta({ type: 'Classification', main_score: 'accuracy' }), { STS: 'x' })).toEqual({ query: 'classification' });
+    expect(promptsFor(meta({ type: 'Classification', main_score: 'accuracy' }), { STS: 'x' })).toEqual({
+      query: 'classification',
+    });
     expect(promptsFor(sts, { STS: 'sentence similarity' })).toEqual({ query: 'sentence similarity' });
     expect(promptsFor(sts, 'none')).toEqual({});
   });
