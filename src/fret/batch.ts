@@ -150,7 +150,7 @@ export async function importGenerateBatch(
     if (r.error || (r.response?.status_code ?? 0) !== 200 || !message) {
       verdict = {
         ok: false,
-        reason: 'malformed-json',
+        reason: 'request-failed',
         detail: `request failed: ${JSON.stringify(r.error ?? r.response?.status_code ?? 'no message')}`,
       };
     } else if (typeof message.refusal === 'string' && message.refusal) {
