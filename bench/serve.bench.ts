@@ -1,0 +1,312 @@
+/**
+ * `npm run bench -- serve [--duration S] [--soak S] [--index-sizes 100000,1000000] [--index-dims D] [--skip-http] [--skip-index]`
+ *
+ * 1. HTTP: `gecko`'s server (a 30,522 x 256 static model, the size of potion-base-8M) and a baseline bare
+ *    `node:http` server that answers every request with one fixed, pre-serialised embedding, each in its own
+ *    process; autocannon on loopback in this process. Requests/s and p50/p99 latency at concurrency 1, 16, 64
+ *    for single sentences and for batches of 64 (real sentences from examples/corpus.jsonl, varied per
+ *    request). Then a soak at concurrency 16: the server's RSS sampled every 5 s.
+ * 2. Index: synthetic unit vectors with low intrinsic dimension (see `synthetic`), deterministic; exact search (gemm scan) is the baseline and
+ *    the ground truth; usearch HNSW per quantization: build time, single-query QPS, recall@10.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exactSearch, recallAtK } from '../src/index/exactSearch.js';
+import { type IndexQuantization, VectorIndex } from '../src/index/VectorIndex.js';
+import { createRng } from '../src/math/rng.js';
+import { StaticModel } from '../src/model/StaticModel.js';
+import { Tokenizer } from '../src/model/tokenizer/Tokenizer.js';
+import { wordPieceTokenizerJson } from '../src/model/tokenizer/wordPieceJson.js';
+import { startServer } from '../src/serve/createServer.js';
+import { percentile, printTable, sharedDataDir } from './table.js';
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export async function run(args: string[]): Promise<void> {
+  const duration = Number(argValue(args, '--duration') ?? 8);
+  const soak = Number(argValue(args, '--soak') ?? 60);
+  const sizes = (argValue(args, '--index-sizes') ?? '100000,1000000').split(',').map(Number);
+  const dims = Number(argValue(args, '--index-dims') ?? 256);
+  if (!args.includes('--skip-http')) await http(duration, soak);
+  if (!args.includes('--skip-index')) for (const n of sizes) indexBench(n, dims);
+}
+
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function sentences(): string[] {
+  const lines = readFileSync(`${ROOT}examples/corpus.jsonl`, 'utf8').split('\n').filter(Boolean);
+  const out: string[] = [];
+  for (const l of lines) {
+    for (const s of String(JSON.parse(l).text).split(/(?<=[.!?])\s+/)) if (s.length > 10) out.push(s);
+  }
+  return out;
+}
+
+/** Starts `serve.bench.ts --child KIND` and resolves with its URL and pid. */
+function child(kind: 'gecko' | 'bare'): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const tsx = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
+  const p = spawn(process.execPath, ['--import', tsx, SELF, '--child', kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    p.stdout.once('data', (d: Buffer) =>
+      resolve({
+        url: d.toString().trim(),
+        pid: p.pid!,
+        stop: () =>
+          new Promise<void>((r) => {
+            p.once('close', () => r());
+            p.kill('SIGTERM');
+          }),
+      }),
+    );
+    p.once('error', reject);
+  });
+}
+
+function bodies(texts: string[], batch: number, count = 512): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      model: 'gecko',
+      input:
+        batch === 1
+          ? texts[i % texts.length]
+          : Array.from({ length: batch }, (_, j) => texts[(i * batch + j) % texts.length]),
+    }),
+  );
+}
+
+async function load(
+  url: string,
+  payloads: string[],
+  connections: number,
+  duration: number,
+): Promise<AutocannonResult> {
+  let i = 0;
+  return autocannon({
+    url: `${url}/v1/embeddings`,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req: Record<string, unknown>) => ({ ...req, body: payloads[i++ % payloads.length] }),
+      },
+    ],
+  });
+}
+
+async function http(duration: number, soakSeconds: number): Promise<void> {
+  const texts = sentences();
+  const rows: Record<string, string | number>[] = [];
+  const gecko = await child('gecko');
+  const bare = await child('bare');
+  try {
+    for (const batch of [1, 64]) {
+      const payloads = bodies(texts, batch);
+      for (const c of [1, 16, 64]) {
+        const b = await load(bare.url, payloads, c, duration);
+        const g = await load(gecko.url, payloads, c, duration);
+        rows.push({
+          inputs: batch,
+          concurrency: c,
+          'gecko req/s': Math.round(g.requests.average),
+          'gecko p50 ms': g.latency.p50,
+          'gecko p99 ms': g.latency.p99,
+          'gecko errors': g.non2xx + g.errors + g.timeouts,
+          'bare req/s': Math.round(b.requests.average),
+          'bare p99 ms': b.latency.p99,
+          'gecko / bare': (g.requests.average / b.requests.average).toFixed(2),
+        });
+      }
+    }
+    printTable(
+      `HTTP /v1/embeddings, ${duration} s per cell (baseline: bare node:http, fixed pre-serialised vector)`,
+      rows,
+    );
+    await soak(gecko, bodies(texts, 1, 4096), soakSeconds);
+  } finally {
+    await gecko.stop();
+    await bare.stop();
+  }
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+async function soak(
+  server: { url: string; pid: number },
+  payloads: string[],
+  seconds: number,
+): Promise<void> {
+  const samples: { t: number; rss: number }[] = [{ t: 0, rss: rssMiB(server.pid) }];
+  const t0 = Date.now();
+  const timer = setInterval(
+    () => samples.push({ t: Math.round((Date.now() - t0) / 1000), rss: rssMiB(server.pid) }),
+    5000,
+  );
+  const r = await load(server.url, payloads, 16, seconds);
+  clearInterval(timer);
+  samples.push({ t: Math.round((Date.now() - t0) / 1000), rss: rssMiB(server.pid) });
+  printTable(
+    `soak: ${seconds} s at concurrency 16, single sentences (${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ${r.non2xx + r.errors} errors)`,
+    samples.map((s) => ({ 't (s)': s.t, 'server RSS MiB': s.rss.toFixed(1) })),
+  );
+  const later = samples.filter((s) => s.t >= 10).map((s) => s.rss);
+  console.log(
+    `RSS after warm-up (t >= 10 s): min ${Math.min(...later).toFixed(1)} MiB, max ${Math.max(...later).toFixed(1)} MiB, last - first ${(later.at(-1)! - later[0]!).toFixed(1)} MiB`,
+  );
+}
+
+/**
+ * `n` unit vectors with the structure of real embeddings: a mixture of 1,000 seeded centres in a 32-dimensional
+ * latent space, projected to `d` dimensions, plus a little isotropic noise. (Isotropic clusters in 256
+ * dimensions would make every in-cluster neighbour nearly equidistant, a case real embeddings do not present.)
+ */
+function synthetic(n: number, d: number, seed: number): Float32Array {
+  const latent = 32;
+  const shape = createRng(7); // the same projection and centres for corpus and queries
+  const proj = Float32Array.from({ length: latent * d }, () => shape.normal());
+  const centres = Float32Array.from({ length: 1000 * latent }, () => shape.normal());
+  const rng = createRng(seed);
+  const z = new Float32Array(latent);
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(rng.next() * 1000) * latent;
+    for (let k = 0; k < latent; k++) z[k] = centres[c + k]! + 0.5 * rng.normal();
+    let s = 0;
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      let v = 0.05 * rng.normal();
+      for (let k = 0; k < latent; k++) v += z[k]! * proj[k * d + j]!;
+      out[o + j] = v;
+      s += v * v;
+    }
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < d; j++) out[o + j]! *= inv;
+  }
+  return out;
+}
+
+function indexBench(n: number, d: number): void {
+  const nq = 200;
+  const data = synthetic(n, d, 1);
+  const queries = synthetic(nq, d, 2);
+  const rows: Record<string, string | number>[] = [];
+  const exact = VectorIndex.build(data, n, d, { kind: 'exact' });
+  const exactTop = [];
+  let t = performance.now();
+  for (let q = 0; q < nq; q++) exactTop.push(exact.search(queries.subarray(q * d, (q + 1) * d), 10).keys);
+  const exactSeconds = (performance.now() - t) / 1000;
+  rows.push({
+    index: 'exact scan (baseline)',
+    'build s': 0,
+    QPS: Math.round(nq / exactSeconds),
+    'p50 ms': '-',
+    'recall@10': 1,
+    'speed-up': '1.0',
+  });
+  // The batched scan, for reference: one gemm over all queries amortises reading the vectors.
+  t = performance.now();
+  const batched = exactSearch(queries, nq, data, n, d, 10);
+  const batchedSeconds = (performance.now() - t) / 1000;
+  rows.push({
+    index: 'exact scan, 200 queries batched',
+    'build s': 0,
+    QPS: Math.round(nq / batchedSeconds),
+    'p50 ms': '-',
+    'recall@10': recallAtK(
+      batched.map((b) => b.keys),
+      exactTop,
+      10,
+    ),
+    'speed-up': (exactSeconds / batchedSeconds).toFixed(1),
+  });
+  const quantizations: IndexQuantization[] = n > 200_000 ? ['f32', 'i8'] : ['f32', 'f16', 'i8', 'binary'];
+  for (const quantization of quantizations) {
+    t = performance.now();
+    const index = VectorIndex.build(data, n, d, { kind: 'hnsw', quantization });
+    const build = (performance.now() - t) / 1000;
+    const times: number[] = [];
+    const got = [];
+    for (let q = 0; q < nq; q++) {
+      const t1 = performance.now();
+      got.push(index.search(queries.subarray(q * d, (q + 1) * d), 10).keys);
+      times.push(performance.now() - t1);
+    }
+    const seconds = times.reduce((a, b) => a + b, 0) / 1000;
+    rows.push({
+      index: `hnsw ${quantization}`,
+      'build s': build,
+      QPS: Math.round(nq / seconds),
+      'p50 ms': percentile(times, 50),
+      'recall@10': recallAtK(got, exactTop, 10),
+      'speed-up': (exactSeconds / seconds).toFixed(1),
+    });
+  }
+  printTable(
+    `vector index: ${n.toLocaleString('en-US')} x ${d} vectors, ${nq} queries (M=16, ef_add=128, ef_search=64)`,
+    rows,
+  );
+}
+
+/** The bench model: BERT's vocabulary and a seeded 256-wide table, the shape of potion-base-8M. */
+function benchModel(): StaticModel {
+  const vocab = readFileSync(`${sharedDataDir()}/vocab/bert-base-uncased-vocab.txt`, 'utf8')
+    .split('\n')
+    .filter(Boolean);
+  return StaticModel.create(Tokenizer.fromJSON(wordPieceTokenizerJson(vocab)), 256, {
+    seed: 3,
+    config: { maxLength: 512 },
+  });
+}
+
+async function runChild(kind: string): Promise<void> {
+  if (kind === 'gecko') {
+    const server = await startServer({ model: benchModel() }, { port: 0, maxConcurrent: 1024 });
+    process.stdout.write(`${server.url}\n`);
+    process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+    return;
+  }
+  const model = benchModel();
+  const [v] = model.embedSync(['a fixed sentence']);
+  const body = JSON.stringify({
+    object: 'list',
+    data: [{ object: 'embedding', index: 0, embedding: Array.from(v!) }],
+    model: 'gecko',
+    usage: { prompt_tokens: 8, total_tokens: 8 },
+  });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+  });
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+  });
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+if (process.argv.includes('--child') && process.argv[1] === SELF) {
+  await runChild(process.argv[process.argv.indexOf('--child') + 1]!);
+}
