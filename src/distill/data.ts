@@ -23,6 +23,8 @@ export interface HeldOutQuery {
   id: string;
   text: string;
   passageId: string;
+  /** The FRet query's seed passage (held out), when it came from one. */
+  seedId?: string;
 }
 
 const SENTENCE_END = /([.!?])\s+(?=[A-Z0-9"'(])/;
@@ -117,7 +119,7 @@ export async function splitFret(
   for await (const e of readJsonlFile<FretExample>(fretJsonl)) {
     const key = e.seed_id ?? e.positive.id;
     if (isHeldOut(key, seed, holdout))
-      held.push({ id: `fret-${e.id}`, text: e.query, passageId: e.positive.id });
+      held.push({ id: `fret-${e.id}`, text: e.query, passageId: e.positive.id, seedId: key });
     else train.push(JSON.stringify(e));
   }
   const files = { train: join(dir, 'fret.train.jsonl'), heldout: join(dir, 'heldout-fret.jsonl') };
