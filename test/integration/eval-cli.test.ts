@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,8 +135,9 @@ describe('gecko eval', () => {
     expect(json.scores.train[0].main_score).toBe(json.scores.train[0].ndcg_at_10);
     expect(json.gecko.dimensions).toBe(16);
     expect(json.gecko.prompts).toEqual({ query: 'search result' });
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('<svg');
-    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('](chart.svg)');
+    expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<polyline/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
     expect(r.stderr).toMatch(/embedding cache: 0 hits, \d+ new/);
     const again = await runGecko([
       '-w',

@@ -4,8 +4,12 @@ import { dimLabel, scoreGrid } from './table.js';
 
 /** The evaluation report in two forms. */
 export interface Report {
+  /** Markdown; the chart is referenced as `chart.svg` (Markdown renderers drop inline SVG). */
   markdown: string;
+  /** Self-contained HTML with the chart inline. */
   html: string;
+  /** The chart alone, to save beside the Markdown as `chart.svg`. */
+  svg: string;
 }
 
 const COLORS = ['#1b6ca8', '#d1495b', '#2e933c', '#edae49', '#6a4c93', '#00798c', '#8d6a9f', '#c8553d'];
@@ -54,7 +58,7 @@ export function renderReport(results: readonly TaskResult[], title: string): Rep
     '',
     '## Score against Matryoshka dimension',
     '',
-    svg,
+    svg.startsWith('<svg') ? '![main score against Matryoshka dimension](chart.svg)' : svg,
     '',
     '## Comparison with reference models',
     '',
@@ -68,7 +72,7 @@ export function renderReport(results: readonly TaskResult[], title: string): Rep
 </head><body>\n<h1>Evaluation report: ${esc(title)}</h1>\n<p>Models: ${esc(models.join(', '))}</p>
 <h2>Scores by task and size</h2>\n${mdTableToHtml(table)}\n<h2>Score against Matryoshka dimension</h2>\n${svg}
 <h2>Comparison with reference models</h2>\n${mdTableToHtml(comparison)}\n<p>${esc(notes)}</p>\n</body></html>\n`;
-  return { markdown, html };
+  return { markdown, html, svg };
 }
 
 /** Inline SVG: x = dimension (log scale), y = main score ×100; one polyline per task. */

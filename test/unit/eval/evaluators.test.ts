@@ -277,7 +277,8 @@ describe('evaluateTask and the report', () => {
     const table = formatScoreTable(results);
     expect(table).toMatch(/STSBenchmark\s+cosine_spearman\s+\d+\.\d\d\s+\d+\.\d\d/);
     const report = renderReport(results, 'hashed-bow');
-    expect(report.markdown).toContain('<polyline');
+    expect(report.svg).toContain('<polyline');
+    expect(report.markdown).toContain('](chart.svg)');
     expect(report.markdown).toMatch(/\| STSBenchmark \| \d+\.\d\d \| 61\.54 \| 82\.03/); // vs GloVe, MiniLM
     expect(report.html).toContain('<svg');
   });

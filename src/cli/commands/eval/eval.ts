@@ -121,6 +121,7 @@ export function registerEvalCommand(program: Command): void {
       const report = renderReport(results, title);
       await atomicWriteFile(join(out, 'report.md'), report.markdown);
       await atomicWriteFile(join(out, 'report.html'), report.html);
+      if (report.svg.startsWith('<svg')) await atomicWriteFile(join(out, 'chart.svg'), `${report.svg}\n`);
       if ('embedder' in model && model.embedder instanceof CachedEmbedder)
         ctx.reporter.info(`embedding cache: ${model.embedder.hits} hits, ${model.embedder.misses} new`);
       ctx.print(
