@@ -23,6 +23,31 @@ export {
   type SearchHitWithSnippet,
   type SearchOptions,
 } from './corpus/index.js';
+// distill (issue 8): one call from a corpus and a teacher LLM to an evaluated model with a report
+export {
+  CHARS_PER_TOKEN,
+  CONFIG_FILE,
+  DEFAULT_DISTILL,
+  DEFAULT_LLM,
+  DISTILL_MIGRATIONS,
+  type DistillConfig,
+  type DistillConfigInput,
+  DistillConfigSchema,
+  type DistillOptions,
+  type DistillPlan,
+  type DistillResult,
+  distill,
+  estimatePlan,
+  formatPlan,
+  loadConfigFile,
+  outputPaths,
+  resolveDistillConfig,
+  type ScoreRow,
+  STAGES,
+  type StageEstimate,
+  type StageName,
+  type StageRecord,
+} from './distill/index.js';
 export { GeckoError, isGeckoError } from './errors/GeckoError.js';
 export { formatLocation, InputError, type InputLocation, isInputError } from './errors/InputError.js';
 export { isUsageError, UsageError } from './errors/UsageError.js';
