@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readBytes } from '../model/formats/readBytes.js';
 import { ModelError } from '../model/ModelError.js';
 import {
   parseSafetensors,
@@ -65,7 +65,7 @@ export async function saveCheckpoint(dir: string, c: Checkpoint, dim: number): P
 export async function loadCheckpoint(dir: string): Promise<Checkpoint | null> {
   const path = join(dir, CHECKPOINT_FILE);
   if (!existsSync(path)) return null;
-  const f = parseSafetensors(new Uint8Array(await readFile(path)), path);
+  const f = parseSafetensors(await readBytes(path), path);
   const get = (name: string): Float32Array | null => {
     const t = f.tensors.get(name);
     return t ? tensorToFloat32(t, path) : null;

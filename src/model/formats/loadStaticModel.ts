@@ -8,6 +8,7 @@ import { parseSafetensors, tensorToFloat32 } from '../safetensors.js';
 import { Tokenizer } from '../tokenizer/Tokenizer.js';
 import { downloadFromHub, type HubOptions, isRepoId } from './hub.js';
 import { GECKO_CONFIG, LAYOUTS, type Layout } from './layouts.js';
+import { readBytes } from './readBytes.js';
 
 export interface LoadStaticModelOptions extends HubOptions {
   /** Overrides the stored maximum tokens per text. */
@@ -61,7 +62,7 @@ async function loadFromFolder(folder: string, options: LoadStaticModelOptions): 
     );
   }
   const weightsPath = join(folder, layout.weights);
-  const file = parseSafetensors(new Uint8Array(await readFile(weightsPath)), weightsPath);
+  const file = parseSafetensors(await readBytes(weightsPath), weightsPath);
   const tensor =
     file.tensors.get(layout.tensor) ?? file.tensors.get('embeddings') ?? file.tensors.get('embedding.weight');
   if (tensor?.shape.length !== 2) {

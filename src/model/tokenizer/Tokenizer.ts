@@ -42,13 +42,16 @@ export class Tokenizer {
   /** Number of rows a token table needs: one past the largest id. */
   readonly vocabSize: number;
   readonly unkId: number | null;
-  private readonly hf: HfTokenizer;
+  private hfInstance: HfTokenizer | null = null;
   private readonly fast: { encoder: WordPieceEncoder; normalizer: BertNormalizerOptions } | null;
   private readonly addedPattern: RegExp | null;
-  private readonly idToTokenMap: Map<number, string>;
+  private readonly tokenToIdMap: Map<string, number>;
+  private idToTokenMap: Map<number, string> | null = null;
+  private readonly source: string;
 
   private constructor(json: TokenizerJson, source: string) {
     this.json = json;
+    this.source = source;
     const model = json.model as Record<string, unknown> | undefined;
     if (!model || typeof model !== 'object' || (typeof model.type !== 'string' && !model.vocab)) {
       throw new ModelError(
@@ -56,27 +59,38 @@ export class Tokenizer {
         'not a tokenizer.json: expected a "model" object with a "type" and a "vocab"',
       );
     }
-    try {
-      this.hf = new HfTokenizer(json, {});
-    } catch (e) {
-      throw new ModelError(source, `cannot load tokenizer: ${(e as Error).message}`, { cause: e });
-    }
-    const vocab = this.hf.get_vocab(true);
-    let max = -1;
-    this.idToTokenMap = new Map();
-    for (const [tok, id] of vocab) {
-      if (id > max) max = id;
-      this.idToTokenMap.set(id, tok);
-    }
-    this.vocabSize = max + 1;
-    const unk = typeof model.unk_token === 'string' ? vocab.get(model.unk_token) : undefined;
-    this.unkId = unk ?? (typeof model.unk_id === 'number' ? model.unk_id : null);
     const added = (Array.isArray(json.added_tokens) ? json.added_tokens : []) as AddedToken[];
+    const fastVocab = fastVocabulary(json, model);
+    if (fastVocab) {
+      // BERT-style WordPiece: everything needed is in the JSON; the general tokenizer is built only if a
+      // text contains an added token (saves most of the load time).
+      this.tokenToIdMap = new Map(fastVocab);
+      for (const t of added) this.tokenToIdMap.set(t.content, t.id);
+    } else {
+      this.tokenToIdMap = this.hf().get_vocab(true);
+    }
+    let max = -1;
+    for (const id of this.tokenToIdMap.values()) if (id > max) max = id;
+    this.vocabSize = max + 1;
+    const unk = typeof model.unk_token === 'string' ? this.tokenToIdMap.get(model.unk_token) : undefined;
+    this.unkId = unk ?? (typeof model.unk_id === 'number' ? model.unk_id : null);
     this.addedPattern =
       added.length > 0
         ? new RegExp(added.map((t) => t.content.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
         : null;
-    this.fast = fastPath(json, model, this.unkId);
+    this.fast = fastVocab && this.unkId !== null ? fastPath(json, model, fastVocab, this.unkId) : null;
+  }
+
+  /** The general @huggingface/tokenizers implementation, built on first use. */
+  private hf(): HfTokenizer {
+    if (this.hfInstance === null) {
+      try {
+        this.hfInstance = new HfTokenizer(this.json, {});
+      } catch (e) {
+        throw new ModelError(this.source, `cannot load tokenizer: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    return this.hfInstance;
   }
 
   /**
@@ -94,7 +108,7 @@ export class Tokenizer {
       for (const w of bertPreTokenize(text, this.fast.normalizer)) this.fast.encoder.encodeWord(w, out);
       return out;
     }
-    return this.hf.encode(text, { add_special_tokens: false }).ids;
+    return this.hf().encode(text, { add_special_tokens: false }).ids;
   }
 
   /** Encodes a batch into flat ids + offsets, truncating each text to `maxLength` tokens (counted). */
@@ -117,10 +131,14 @@ export class Tokenizer {
   }
 
   tokenToId(token: string): number | undefined {
-    return this.hf.token_to_id(token);
+    return this.tokenToIdMap.get(token);
   }
 
   idToToken(id: number): string | undefined {
+    if (this.idToTokenMap === null) {
+      this.idToTokenMap = new Map();
+      for (const [t, i] of this.tokenToIdMap) if (!this.idToTokenMap.has(i)) this.idToTokenMap.set(i, t);
+    }
     return this.idToTokenMap.get(id);
   }
 
@@ -130,16 +148,29 @@ export class Tokenizer {
   }
 }
 
+/** The vocabulary of a BERT-style WordPiece tokenizer (the fast path applies), else null. */
+function fastVocabulary(json: TokenizerJson, model: Record<string, unknown>): Map<string, number> | null {
+  const norm = json.normalizer as Record<string, unknown> | null | undefined;
+  const pre = json.pre_tokenizer as Record<string, unknown> | null | undefined;
+  if (model.type !== 'WordPiece' || typeof model.unk_token !== 'string') return null;
+  if (norm?.type !== 'BertNormalizer' || pre?.type !== 'BertPreTokenizer') return null;
+  const vocab = model.vocab;
+  if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) return null;
+  const map = new Map<string, number>();
+  for (const [t, id] of Object.entries(vocab as Record<string, unknown>)) {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) return null;
+    map.set(t, id);
+  }
+  return map.has(model.unk_token) ? map : null;
+}
+
 function fastPath(
   json: TokenizerJson,
   model: Record<string, unknown>,
-  unkId: number | null,
-): { encoder: WordPieceEncoder; normalizer: BertNormalizerOptions } | null {
-  const norm = json.normalizer as Record<string, unknown> | null | undefined;
-  const pre = json.pre_tokenizer as Record<string, unknown> | null | undefined;
-  if (model.type !== 'WordPiece' || unkId === null) return null;
-  if (norm?.type !== 'BertNormalizer' || pre?.type !== 'BertPreTokenizer') return null;
-  const vocab = new Map(Object.entries(model.vocab as Record<string, number>));
+  vocab: Map<string, number>,
+  unkId: number,
+): { encoder: WordPieceEncoder; normalizer: BertNormalizerOptions } {
+  const norm = json.normalizer as Record<string, unknown>;
   return {
     encoder: new WordPieceEncoder({
       vocab,
