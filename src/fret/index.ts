@@ -20,6 +20,7 @@ export { type MergeSummary, mergeDatasets } from './merge.js';
 export { DEFAULT_MINE, type FretExample, type MineOptions, type MineSummary, minePairs } from './mine.js';
 export { DenseRetriever, type DenseRetrieverOptions } from './retrieve/DenseRetriever.js';
 export { OpenAiEmbedder, type OpenAiEmbedderOptions } from './retrieve/OpenAiEmbedder.js';
+export { type QuickStudentOptions, trainQuickStudent } from './retrieve/quickStudent.js';
 export {
   Bm25Retriever,
   type Candidate,

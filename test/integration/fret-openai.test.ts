@@ -8,9 +8,11 @@ import {
   createJudge,
   type DatasetManifest,
   DEFAULT_TASK_FAMILIES,
+  DenseRetriever,
   type FretExample,
   generateQueries,
   minePairs,
+  trainQuickStudent,
   writeDataset,
 } from '../../src/fret/index.js';
 import { FretStore } from '../../src/fret/store.js';
@@ -184,6 +186,37 @@ describe('FRet against an OpenAI-compatible server with scripted answers', () =>
     expect(server.count('/v1/completions')).toBe(0);
     expect(server.count('/v1/chat/completions')).toBe(0);
     expect(llm.stats().hits).toBeGreaterThan(0);
+  });
+
+  it("retrieves with a quick student trained on the run's (query, seed) pairs (the paper's initial retriever)", async () => {
+    const outDir = join(dir, 'student');
+    const model = await trainQuickStudent(corpus, {
+      outDir,
+      steps: 20,
+      dimensions: 32,
+      vocabSize: 2000,
+      batchSize: 8,
+    });
+    const again = await trainQuickStudent(corpus, {
+      outDir,
+      steps: 20,
+      dimensions: 32,
+      vocabSize: 2000,
+      batchSize: 8,
+    });
+    expect(again.id).toBe(model.id); // reused from disk, so a resumed job keeps its retriever
+    const retriever = await DenseRetriever.open(corpus, model);
+    expect(retriever.id).toBe(`dense:${model.id}`);
+    const llm = withLlmCache(provider(), corpus.workspace);
+    const s = await minePairs(corpus, await createJudge('llm', llm), { candidates: 5, retriever });
+    expect(s).toMatchObject({ items: 20, ok: 20 });
+    const rows = new FretStore(corpus.workspace)
+      .examples('default', s.job)
+      .map((r) => JSON.parse(r.example as string) as FretExample);
+    for (const e of rows) {
+      expect(e.candidates).toHaveLength(5);
+      expect(e.candidates).toContain(e.seed_id);
+    }
   });
 
   it('falls back to graded judgements when the server gives no log-probabilities, and records it', async () => {

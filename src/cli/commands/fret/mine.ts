@@ -27,6 +27,9 @@ interface MineArgs extends LlmArgs {
   queries?: string;
   task?: string;
   retriever: string;
+  studentSteps: string;
+  studentDim: string;
+  studentTokenizer?: string;
   embedder?: string;
   embedderKeyEnv?: string;
   bm25Text: string;
@@ -63,7 +66,17 @@ export function registerMineCommand(fret: Command): void {
       'import existing queries (BEIR queries.jsonl: _id, text, optional task and seed_id) instead of generated ones',
     )
     .option('--task <text>', 'task description of imported queries without one', 'search result')
-    .option('--retriever <kind>', 'bm25 | dense | hybrid (RRF of both)', 'bm25')
+    .option(
+      '--retriever <kind>',
+      "bm25 | dense | hybrid (RRF of both) | student (train a quick static student on the run's (query, seed) pairs first, as the paper does)",
+      'bm25',
+    )
+    .option('--student-steps <n>', 'training steps of the quick student', '300')
+    .option('--student-dim <d>', 'embedding size of the quick student', '128')
+    .option(
+      '--student-tokenizer <file>',
+      'tokenizer.json for the quick student (default: WordPiece trained on the corpus)',
+    )
     .option(
       '--embedder <spec>',
       'embedder of the dense retriever: openai:BASE_URL#model, or a static model folder / repo id',
@@ -153,6 +166,12 @@ export function registerMineCommand(fret: Command): void {
             embedderKeyEnv: args.embedderKeyEnv,
             bm25Text: args.bm25Text,
             rrfK: parseNumber('--rrf-k', args.rrfK, 0),
+            student: {
+              run: args.run,
+              steps: parsePositiveInt('--student-steps', args.studentSteps),
+              dimensions: parsePositiveInt('--student-dim', args.studentDim),
+              tokenizerFile: args.studentTokenizer,
+            },
           },
           ctx.reporter,
         );

@@ -3,6 +3,7 @@ import type { Corpus } from '../../../corpus/Corpus.js';
 import { UsageError } from '../../../errors/UsageError.js';
 import { DenseRetriever } from '../../../fret/retrieve/DenseRetriever.js';
 import { OpenAiEmbedder } from '../../../fret/retrieve/OpenAiEmbedder.js';
+import { trainQuickStudent } from '../../../fret/retrieve/quickStudent.js';
 import {
   Bm25Retriever,
   HybridRetriever,
@@ -64,7 +65,13 @@ export async function openEmbedder(
 export async function openRetriever(
   corpus: Corpus,
   kind: string,
-  args: { embedder?: string; embedderKeyEnv?: string; bm25Text: string; rrfK: number },
+  args: {
+    embedder?: string;
+    embedderKeyEnv?: string;
+    bm25Text: string;
+    rrfK: number;
+    student?: { run: string; steps: number; dimensions: number; tokenizerFile?: string };
+  },
   reporter: Reporter,
 ): Promise<Retriever> {
   if (args.bm25Text !== 'unified' && args.bm25Text !== 'query') {
@@ -72,8 +79,20 @@ export async function openRetriever(
   }
   const bm25 = new Bm25Retriever(corpus, args.bm25Text as LexicalQueryText);
   if (kind === 'bm25') return bm25;
+  if (kind === 'student') {
+    const s = args.student as NonNullable<typeof args.student>;
+    const model = await trainQuickStudent(corpus, {
+      run: s.run,
+      outDir: corpus.workspace.path('fret', s.run, 'student'),
+      steps: s.steps,
+      dimensions: s.dimensions,
+      tokenizerFile: s.tokenizerFile,
+      reporter,
+    });
+    return DenseRetriever.open(corpus, model, { reporter });
+  }
   if (kind !== 'dense' && kind !== 'hybrid')
-    throw new UsageError(`--retriever must be bm25, dense or hybrid, got "${kind}"`);
+    throw new UsageError(`--retriever must be bm25, dense, hybrid or student, got "${kind}"`);
   if (!args.embedder)
     throw new UsageError(
       `--retriever ${kind} needs --embedder SPEC (openai:URL#model, or a static model folder)`,
