@@ -143,6 +143,7 @@ export {
   parseShard,
   type Qrels,
   QrelsJudge,
+  type QuickStudentOptions,
   type RelabelStats,
   type Retriever,
   ranksDescending,
@@ -158,6 +159,7 @@ export {
   shardOf,
   type TaskFamily,
   type TaskQuery,
+  trainQuickStudent,
   writeDataset,
 } from './fret/index.js';
 // serving and integrations (issue 7): vector index, library API with LangChain embeddings, HTTP server
