@@ -78,8 +78,9 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
   const runner = new StageRunner(corpus.workspace, out, reporter);
   let llm: CachedLanguageModel | undefined;
   const openLlm = async (): Promise<CachedLanguageModel> => {
+    if (llm) return llm;
     reporter.info(`loading teacher ${config.llm}`);
-    llm ??= withLlmCache(
+    llm = withLlmCache(
       await createLanguageModel(config.llm, {
         ...(config.llmKeyEnv ? { apiKeyEnv: config.llmKeyEnv } : {}),
         reporter,

@@ -104,7 +104,7 @@ export function formatPlan(plan: DistillPlan): string {
   for (const e of plan.estimates) {
     lines.push(
       e.runs
-        ? `  ${e.stage}: ~${k(e.calls.min)} LLM calls (up to ${k(e.calls.max)} with retries), ~${k(e.tokens.prompt)} prompt tokens` +
+        ? `  ${e.stage}: ~${k(e.calls.min)} LLM calls${e.calls.max > e.calls.min ? ` (up to ${k(e.calls.max)} with retries)` : ''}, ~${k(e.tokens.prompt)} prompt tokens` +
             (e.tokens.completion ? `, up to ${k(e.tokens.completion)} completion tokens` : '')
         : `  ${e.stage}: no LLM calls`,
     );

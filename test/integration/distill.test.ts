@@ -73,7 +73,7 @@ describe('gecko distill', () => {
     // The plan comes first, with estimated LLM calls and tokens.
     expect(first.stderr.indexOf('plan: 30 passages')).toBeGreaterThanOrEqual(0);
     expect(first.stderr.indexOf('plan:')).toBeLessThan(first.stderr.indexOf('[generate] running'));
-    expect(first.stderr).toMatch(/generate: ~30 LLM calls .* prompt tokens/);
+    expect(first.stderr).toMatch(/generate: ~30 LLM calls, ~[\d,]+ prompt tokens/);
     const r1 = JSON.parse(first.stdout) as Result;
     expect(r1.stages.map((s) => s.stage)).toEqual([
       'ingest',
@@ -180,4 +180,19 @@ describe('gecko distill', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('gecko.config.json (field "train.batchSize")');
   }, 60_000);
+
+  it('prints the plan, then fails with one clear line when the default LLM cannot be downloaded', async () => {
+    const dir = tempDir('gecko-distill-offline-');
+    const lines = readFileSync(join(ROOT, 'examples/corpus.jsonl'), 'utf8').split('\n').slice(0, 5);
+    writeFileSync(join(dir, 'c.jsonl'), `${lines.join('\n')}\n`);
+    const r = await runGecko(['distill', '--corpus', 'c.jsonl', '--out', 'out'], {
+      cwd: dir,
+      // A closed local port stands in for an unreachable hub; the model cache is empty.
+      env: { HF_ENDPOINT: 'http://127.0.0.1:9/', GECKO_MODELS_DIR: join(dir, 'models') },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/plan: 5 passages .* teacher llama:hf:Qwen\/Qwen2\.5-1\.5B-Instruct-GGUF/);
+    expect(r.stderr).toMatch(/gecko: Cannot download hf:Qwen.*looks offline.*--llm llama:/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 120_000);
 });
