@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { VERSION } from '../version.js';
 
-/** Version of the `gecko` block inside results files; bump it with a migration in {@link migrateTaskResult}. */
+/** Version of the `gecko` block inside results files (1: the first). */
 export const RESULTS_SCHEMA_VERSION = 1;
 
 /** One (split, subset) entry, as in the public MTEB results repository. */
@@ -42,11 +42,6 @@ export interface TaskResult {
 export function taskScore(r: TaskResult): number {
   const all = Object.values(r.scores).flat();
   return all.reduce((a, e) => a + e.main_score, 0) / all.length;
-}
-
-/** Upgrades results written by an older gecko (none yet: version 1 is the first). */
-export function migrateTaskResult(json: TaskResult): TaskResult {
-  return json;
 }
 
 /**

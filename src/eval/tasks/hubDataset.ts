@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { atomicWriteFile } from '../../util/atomicWrite.js';
@@ -97,9 +97,4 @@ export async function downloadHubDataset(
   await atomicWriteFile(join(folder, COMPLETE), `${new Date().toISOString()}\n`);
   progress.done(`downloaded ${repo}@${revision} (${files.length} files) to ${folder}`);
   return folder;
-}
-
-/** True when `folder` holds a completed download. */
-export function isCompleteDownload(folder: string): boolean {
-  return existsSync(join(folder, COMPLETE)) && readFileSync(join(folder, COMPLETE), 'utf8').length > 0;
 }
