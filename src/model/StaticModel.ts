@@ -132,8 +132,11 @@ export class StaticModel implements Embedder {
   }
 
   /** Tokenises texts already in their final form; reports how many were truncated. */
-  tokenize(texts: readonly string[]): TokenBatch {
-    const batch = this.tokenizer.encodeBatch(texts, { maxLength: this.maxLength });
+  tokenize(texts: readonly string[], prefixes?: readonly string[]): TokenBatch {
+    const batch = this.tokenizer.encodeBatch(texts, {
+      maxLength: this.maxLength,
+      ...(prefixes ? { prefixes } : {}),
+    });
     if (batch.truncated > 0) {
       // The first cut is a warning; later ones go to debug (a long corpus would repeat it every batch).
       const first = this.truncatedTotal === 0;
@@ -172,8 +175,14 @@ export class StaticModel implements Embedder {
     if (!PRECISIONS.includes(precision)) {
       throw new UsageError(`precision must be one of ${PRECISIONS.join(', ')}, got "${precision}"`);
     }
-    const texts = inputs.map((x) => formatInput(x, options.kind ?? 'query', options.task));
-    const pooled = this.pool(this.tokenize(texts));
+    // Gecko's format is a prefix + the text (`formatInput` of an empty text is the prefix; tested), so the
+    // tokenizer can cache the prefix's tokens.
+    const kind = options.kind ?? 'query';
+    const texts = inputs.map((x) => (typeof x === 'string' ? x : x.text));
+    const prefixes = inputs.map((x) =>
+      formatInput(typeof x === 'string' ? '' : { title: x.title ?? null, text: '' }, kind, options.task),
+    );
+    const pooled = this.pool(this.tokenize(texts, prefixes));
     const n = texts.length;
     const out = new Float32Array(n * dims);
     l2NormalizeRows(pooled, n, this.dimensions, dims, out, new Float32Array(n));

@@ -17,6 +17,11 @@ export interface TokenBatch {
 export interface EncodeBatchOptions {
   /** Keep at most this many tokens per text (the rest is cut and counted). @default 512 */
   maxLength?: number;
+  /**
+   * Per-text prefixes: text i is encoded as `prefixes[i] + texts[i]`. On the WordPiece fast path a prefix
+   * ending in whitespace is tokenised once and cached (Gecko's format prefixes repeat for every text).
+   */
+  prefixes?: readonly string[];
 }
 
 export const DEFAULT_MAX_LENGTH = 512;
@@ -114,20 +119,52 @@ export class Tokenizer {
   /** Encodes a batch into flat ids + offsets, truncating each text to `maxLength` tokens (counted). */
   encodeBatch(texts: readonly string[], options: EncodeBatchOptions = {}): TokenBatch {
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    const prefixes = options.prefixes;
     const offsets = new Int32Array(texts.length + 1);
     const all: number[] = [];
     let truncated = 0;
     for (let i = 0; i < texts.length; i++) {
-      const ids = this.encode(texts[i]!);
-      let n = ids.length;
-      if (n > maxLength) {
-        truncated++;
-        n = maxLength;
+      const start = all.length;
+      const text = texts[i]!;
+      const prefix = prefixes?.[i] ?? '';
+      if (this.fast && !(this.addedPattern?.test(text) ?? false)) {
+        // BERT pre-tokenisation splits at whitespace, so a prefix ending in whitespace tokenises on its own.
+        if (prefix !== '' && /\s$/.test(prefix) && !(this.addedPattern?.test(prefix) ?? false)) {
+          const ids = this.prefixIds(prefix);
+          for (let t = 0; t < ids.length; t++) all.push(ids[t]!);
+          this.encodeFastInto(text, all);
+        } else {
+          this.encodeFastInto(prefix + text, all);
+        }
+      } else {
+        const ids = this.encode(prefix + text);
+        for (let t = 0; t < ids.length; t++) all.push(ids[t]!);
       }
-      for (let t = 0; t < n; t++) all.push(ids[t]!);
+      if (all.length - start > maxLength) {
+        truncated++;
+        all.length = start + maxLength;
+      }
       offsets[i + 1] = all.length;
     }
     return { ids: Int32Array.from(all), offsets, truncated };
+  }
+
+  private encodeFastInto(text: string, out: number[]): void {
+    const f = this.fast!;
+    for (const w of bertPreTokenize(text, f.normalizer)) f.encoder.encodeWord(w, out);
+  }
+
+  private readonly prefixCache = new Map<string, readonly number[]>();
+
+  private prefixIds(prefix: string): readonly number[] {
+    let ids = this.prefixCache.get(prefix);
+    if (ids === undefined) {
+      ids = [];
+      this.encodeFastInto(prefix, ids as number[]);
+      if (this.prefixCache.size >= 1024) this.prefixCache.clear();
+      this.prefixCache.set(prefix, ids);
+    }
+    return ids;
   }
 
   tokenToId(token: string): number | undefined {

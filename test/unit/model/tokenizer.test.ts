@@ -123,3 +123,38 @@ describe('Tokenizer model types', () => {
     expect(Tokenizer.fromJSON(bpe).vocabSize).toBe(6);
   });
 });
+
+describe('prefix encoding', () => {
+  it('prefix + text tokenises the same with the cached prefix as joined', () => {
+    const tok = bertTokenizer();
+    const texts = [
+      ...sharedTexts('mteb/STSBenchmark/validation.jsonl', 'sentence1', 200),
+      ' leading space',
+      '\u0301accent first',
+      '中文 [SEP] text',
+      '',
+      'x'.repeat(300),
+    ];
+    const prefixes = texts.map((_, i) =>
+      i % 3 === 0 ? 'task: sentence similarity | query: ' : i % 3 === 1 ? 'title: none | text: ' : 'no space',
+    );
+    const a = tok.encodeBatch(texts, { prefixes, maxLength: 40 });
+    const b = tok.encodeBatch(
+      texts.map((t, i) => prefixes[i] + t),
+      { maxLength: 40 },
+    );
+    expect(Array.from(a.ids)).toEqual(Array.from(b.ids));
+    expect(Array.from(a.offsets)).toEqual(Array.from(b.offsets));
+    expect(a.truncated).toBe(b.truncated);
+  });
+
+  it("Gecko's format is a prefix plus the text", async () => {
+    const { formatInput } = await import('../../../src/model/unifiedFormat.js');
+    for (const kind of ['query', 'document'] as const) {
+      for (const input of ['t', { title: 'T', text: 't' }, { title: null, text: 't' }]) {
+        const prefix = formatInput(typeof input === 'string' ? '' : { ...input, text: '' }, kind, 'x');
+        expect(prefix + 't').toBe(formatInput(input, kind, 'x'));
+      }
+    }
+  });
+});
