@@ -187,7 +187,8 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
     });
     h.split = split.outputHash;
 
-    const pre = await runner.run('pretrain', await hashes.pretrain(), async () => {
+    const preHash = await hashes.pretrain();
+    const pre = await runner.run('pretrain', preHash, async () => {
       const { tokenizer, source } = await studentTokenizer(config, join(p.data, 'corpus.jsonl'), reporter);
       const s = await trainPhase(newStudent(tokenizer, config), {
         sources: [{ path: join(p.data, 'pairs.train.jsonl'), kind: 'triplets', format: 'raw' }],
@@ -196,13 +197,15 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
         matryoshka: config.train.matryoshka,
         preFinetune: true,
         seed: config.seed,
+        inputHash: preHash,
         reporter,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       return { outputs: [join(p.pretrain, 'model')], summary: { ...s, tokenizer: source } };
     });
     h.pretrain = pre.outputHash;
-    const train = await runner.run('train', await hashes.train(), async () => {
+    const trainHash = await hashes.train();
+    const train = await runner.run('train', trainHash, async () => {
       const s = await trainPhase(await loadPhaseModel(p.pretrain, reporter), {
         sources: [
           { path: join(p.data, 'fret.train.jsonl'), kind: 'fret', weight: config.train.fretWeight },
@@ -212,6 +215,7 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
         ...config.train,
         preFinetune: false,
         seed: config.seed,
+        inputHash: trainHash,
         reporter,
         ...(options.signal ? { signal: options.signal } : {}),
       });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, rm } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GeckoError } from '../errors/GeckoError.js';
 import { InputError } from '../errors/InputError.js';
 import { loadStaticModel } from '../model/formats/loadStaticModel.js';
 import { saveStaticModel } from '../model/formats/saveStaticModel.js';
@@ -58,6 +59,11 @@ export interface PhaseSettings {
   /** Pre-finetuning: in-batch negatives only (Gecko §3.1). */
   preFinetune: boolean;
   seed: number;
+  /**
+   * Hash of the stage's inputs. A checkpoint left in `outDir` by an interrupted run with the same inputs is
+   * resumed; one from other inputs is discarded (the trainer would refuse it), so the phase starts afresh.
+   */
+  inputHash: string;
   reporter: Reporter;
   signal?: AbortSignal;
 }
@@ -98,6 +104,10 @@ export async function trainPhase(model: StaticModel, p: PhaseSettings): Promise<
     await saveStaticModel(model, join(p.outDir, 'model'));
     return summary;
   }
+  const marker = join(p.outDir, 'stage-input.txt');
+  const resume = existsSync(marker) && readFileSync(marker, 'utf8') === p.inputHash;
+  await mkdir(p.outDir, { recursive: true });
+  await writeFile(marker, p.inputHash);
   const ds = buildDataset(sources);
   const dims = p.matryoshka.filter((d) => d <= model.dimensions);
   const result: TrainResult = await trainStaticModel(model, ds, {
@@ -110,9 +120,17 @@ export async function trainPhase(model: StaticModel, p: PhaseSettings): Promise<
     hardNegatives: !p.preFinetune,
     ...(dims.length > 1 || dims[0] !== model.dimensions ? { matryoshkaDims: dims } : {}),
     seed: p.seed,
+    resume,
     reporter: p.reporter,
     ...(p.signal ? { signal: p.signal } : {}),
   });
+  if (result.stopped) {
+    // Recording a stopped phase as done would publish a half-trained model; the checkpoint stays for resume.
+    throw new GeckoError(
+      `training in ${p.outDir} stopped at step ${result.steps}; run the same command again to resume from its checkpoint`,
+      { code: 'INTERRUPTED' },
+    );
+  }
   return {
     ...summary,
     steps: result.steps,
