@@ -6,7 +6,17 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCorpus } from '../../src/corpus/index.js';
-import type { DatasetManifest, FretExample } from '../../src/fret/index.js';
+import {
+  createJudge,
+  type DatasetManifest,
+  type FretExample,
+  generateQueries,
+  minePairs,
+  writeDataset,
+} from '../../src/fret/index.js';
+import { FretStore } from '../../src/fret/store.js';
+import { withLlmCache } from '../../src/llm/cache/withLlmCache.js';
+import { createLanguageModel } from '../../src/llm/modelSpec.js';
 import { runGecko, TSX_LOADER } from '../helpers/cli.js';
 import { type OpenAIServer, type ServerRequest, startOpenAIServer } from '../helpers/openaiServer/index.js';
 import { defaultRoutes } from '../helpers/openaiServer/routes.js';
@@ -15,7 +25,7 @@ import { ROOT, SHARED_DATA } from '../helpers/paths.js';
 /**
  * `gecko fret generate` and `gecko fret mine` are each SIGKILLed mid-run (against the loopback
  * OpenAI-compatible server, slowed so the kill lands mid-job) and started again. The finished dataset must
- * equal that of an uninterrupted run in a second workspace, with every query exactly once.
+ * equal that of the same job run uninterrupted in a second workspace, with every query exactly once.
  */
 let dir: string;
 let server: OpenAIServer;
@@ -163,9 +173,23 @@ describe('FRet killed mid-run and resumed', () => {
     const resumed = JSON.parse(m.stdout) as { resumed: number; manifest: DatasetManifest };
     expect(resumed.resumed).toBe(mined);
 
-    // The same commands, never interrupted, in another workspace.
-    expect((await runGecko(genArgs(clean))).code).toBe(0);
-    expect((await runGecko(mineArgs(clean))).code).toBe(0);
+    // The same job, never interrupted, in another workspace (through the library, with the CLI's defaults).
+    const corpus = openCorpus(clean);
+    try {
+      const model = withLlmCache(await createLanguageModel(llm), corpus.workspace);
+      await generateQueries(corpus, model, {});
+      const judge = await createJudge('auto', model);
+      const s = await minePairs(corpus, judge, { candidates: 5 });
+      await writeDataset(new FretStore(corpus.workspace), {
+        run: 'default',
+        job: s.job,
+        outDir: join(clean, 'out'),
+        scoring: judge.scoring,
+        prompts: {},
+      });
+    } finally {
+      corpus.close();
+    }
 
     const lines = readFileSync(join(killed, 'out/fret.jsonl'), 'utf8');
     const examples = lines
