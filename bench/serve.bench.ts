@@ -4,8 +4,9 @@
  * 1. HTTP: `gecko`'s server (a 30,522 x 256 static model, the size of potion-base-8M) and a baseline bare
  *    `node:http` server that answers every request with one fixed, pre-serialised embedding, each in its own
  *    process; autocannon on loopback in this process. Requests/s and p50/p99 latency at concurrency 1, 16, 64
- *    for single sentences and for batches of 64 (real sentences from examples/corpus.jsonl, varied per
- *    request). Then a soak at concurrency 16: the server's RSS sampled every 5 s.
+ *    for single sentences and for batches of 64, as float JSON and as base64 (real sentences from
+ *    examples/corpus.jsonl, varied per request). Then a soak at concurrency 16: the server's RSS and V8 heap
+ *    (from /health) every 5 s.
  * 2. Index: synthetic unit vectors with low intrinsic dimension (see `synthetic`), deterministic; exact search (gemm scan) is the baseline and
  *    the ground truth; usearch HNSW per quantization: build time, single-query QPS, recall@10.
  */
@@ -82,10 +83,11 @@ function child(kind: 'gecko' | 'bare'): Promise<{ url: string; pid: number; stop
   });
 }
 
-function bodies(texts: string[], batch: number, count = 512): string[] {
+function bodies(texts: string[], batch: number, encoding: 'float' | 'base64', count = 512): string[] {
   return Array.from({ length: count }, (_, i) =>
     JSON.stringify({
       model: 'gecko',
+      encoding_format: encoding,
       input:
         batch === 1
           ? texts[i % texts.length]
@@ -99,10 +101,12 @@ async function load(
   payloads: string[],
   connections: number,
   duration: number,
+  batch = 1,
 ): Promise<AutocannonResult> {
   let i = 0;
   return autocannon({
-    url: `${url}/v1/embeddings`,
+    // gecko ignores the query string; it tells the bare baseline how many vectors to answer with.
+    url: `${url}/v1/embeddings?batch=${batch}`,
     connections,
     duration,
     requests: [
@@ -120,14 +124,20 @@ async function http(duration: number, soakSeconds: number): Promise<void> {
   const rows: Record<string, string | number>[] = [];
   const gecko = await child('gecko');
   const bare = await child('bare');
+  const shapes: [number, 'float' | 'base64'][] = [
+    [1, 'float'],
+    [64, 'float'],
+    [64, 'base64'],
+  ];
   try {
-    for (const batch of [1, 64]) {
-      const payloads = bodies(texts, batch);
+    for (const [batch, encoding] of shapes) {
+      const payloads = bodies(texts, batch, encoding);
       for (const c of [1, 16, 64]) {
-        const b = await load(bare.url, payloads, c, duration);
-        const g = await load(gecko.url, payloads, c, duration);
+        const b = await load(bare.url, payloads, c, duration, batch);
+        const g = await load(gecko.url, payloads, c, duration, batch);
         rows.push({
           inputs: batch,
+          encoding,
           concurrency: c,
           'gecko req/s': Math.round(g.requests.average),
           'gecko p50 ms': g.latency.p50,
@@ -140,42 +150,50 @@ async function http(duration: number, soakSeconds: number): Promise<void> {
       }
     }
     printTable(
-      `HTTP /v1/embeddings, ${duration} s per cell (baseline: bare node:http, fixed pre-serialised vector)`,
+      `HTTP /v1/embeddings, ${duration} s per cell (baseline: bare node:http answering as many pre-serialised float vectors)`,
       rows,
     );
-    await soak(gecko, bodies(texts, 1, 4096), soakSeconds);
+    await soak(gecko.url, bodies(texts, 1, 'float', 4096), soakSeconds);
   } finally {
     await gecko.stop();
     await bare.stop();
   }
 }
 
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
+async function memory(url: string): Promise<{ rss: number; heap_used: number }> {
+  const h = (await (await fetch(`${url}/health`)).json()) as {
+    memory_mib: { rss: number; heap_used: number };
+  };
+  return h.memory_mib;
 }
 
-async function soak(
-  server: { url: string; pid: number },
-  payloads: string[],
-  seconds: number,
-): Promise<void> {
-  const samples: { t: number; rss: number }[] = [{ t: 0, rss: rssMiB(server.pid) }];
+/** Load at concurrency 16 while sampling the server's RSS and V8 heap (from /health) every 5 s. */
+async function soak(url: string, payloads: string[], seconds: number): Promise<void> {
+  const samples: { t: number; rss: number; heap: number }[] = [];
   const t0 = Date.now();
-  const timer = setInterval(
-    () => samples.push({ t: Math.round((Date.now() - t0) / 1000), rss: rssMiB(server.pid) }),
-    5000,
-  );
-  const r = await load(server.url, payloads, 16, seconds);
+  const sample = async (): Promise<void> => {
+    const m = await memory(url);
+    samples.push({ t: Math.round((Date.now() - t0) / 1000), rss: m.rss, heap: m.heap_used });
+  };
+  await sample();
+  const timer = setInterval(() => void sample(), 5000);
+  const r = await load(url, payloads, 16, seconds);
   clearInterval(timer);
-  samples.push({ t: Math.round((Date.now() - t0) / 1000), rss: rssMiB(server.pid) });
+  await sample();
   printTable(
     `soak: ${seconds} s at concurrency 16, single sentences (${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ${r.non2xx + r.errors} errors)`,
-    samples.map((s) => ({ 't (s)': s.t, 'server RSS MiB': s.rss.toFixed(1) })),
+    samples.map((s) => ({
+      't (s)': s.t,
+      'server RSS MiB': s.rss.toFixed(1),
+      'heap used MiB': s.heap.toFixed(1),
+    })),
   );
-  const later = samples.filter((s) => s.t >= 10).map((s) => s.rss);
+  const later = samples.filter((s) => s.t >= 10);
+  const half = later.length >> 1;
+  const max = (xs: typeof later): string => Math.max(...xs.map((s) => s.heap)).toFixed(1);
   console.log(
-    `RSS after warm-up (t >= 10 s): min ${Math.min(...later).toFixed(1)} MiB, max ${Math.max(...later).toFixed(1)} MiB, last - first ${(later.at(-1)! - later[0]!).toFixed(1)} MiB`,
+    `after warm-up (t >= 10 s): RSS ${Math.min(...later.map((s) => s.rss)).toFixed(1)}..${Math.max(...later.map((s) => s.rss)).toFixed(1)} MiB; ` +
+      `heap used peak, first half ${max(later.slice(0, half))} MiB vs second half ${max(later.slice(half))} MiB`,
   );
 }
 
@@ -291,15 +309,23 @@ async function runChild(kind: string): Promise<void> {
   }
   const model = benchModel();
   const [v] = model.embedSync(['a fixed sentence']);
-  const body = JSON.stringify({
-    object: 'list',
-    data: [{ object: 'embedding', index: 0, embedding: Array.from(v!) }],
-    model: 'gecko',
-    usage: { prompt_tokens: 8, total_tokens: 8 },
-  });
+  const answer = (n: number): string =>
+    JSON.stringify({
+      object: 'list',
+      data: Array.from({ length: n }, (_, index) => ({
+        object: 'embedding',
+        index,
+        embedding: Array.from(v!),
+      })),
+      model: 'gecko',
+      usage: { prompt_tokens: 8 * n, total_tokens: 8 * n },
+    });
+  const answers = new Map([1, 64].map((n) => [`/v1/embeddings?batch=${n}`, answer(n)]));
   const server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(answers.get(req.url ?? '') ?? answer(1)),
+    );
   });
   server.listen(0, '127.0.0.1', () => {
     process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);

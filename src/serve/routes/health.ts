@@ -2,6 +2,13 @@ import { Hono } from 'hono';
 import type { StaticModel } from '../../model/StaticModel.js';
 import type { ServerState } from '../middleware/admission.js';
 
+/** Process memory in MiB: a soak shows a leak as a rising heap, not just a rising RSS (V8 grows lazily). */
+function memoryMiB(): { rss: number; heap_used: number; external: number } {
+  const m = process.memoryUsage();
+  const mib = (b: number): number => Math.round((b / 1048576) * 10) / 10;
+  return { rss: mib(m.rss), heap_used: mib(m.heapUsed), external: mib(m.external) };
+}
+
 export interface HealthRouteDeps {
   model: StaticModel;
   modelName: string;
@@ -26,6 +33,7 @@ export function healthRoute(deps: HealthRouteDeps): Hono {
         served: state.served,
         refused: state.refused,
         truncated_inputs: state.truncatedInputs,
+        memory_mib: memoryMiB(),
       },
       state.shuttingDown ? 503 : 200,
     );
