@@ -49,7 +49,9 @@ describe('buildCorpusIndex + CorpusSearcher', () => {
 
       const fused = new Map<string, number>();
       for (const list of [denseOrder, bm25Order]) {
-        list.forEach((id, r) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + r + 1)));
+        list.forEach((id, r) => {
+          fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + r + 1));
+        });
       }
       const hybrid = await searcher.search(query, { k: 3 });
       const best = [...fused.entries()].sort((a, b) => b[1] - a[1])[0]!;
