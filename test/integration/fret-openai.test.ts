@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Corpus, openCorpus } from '../../src/corpus/index.js';
 import {
   createJudge,
-  type DatasetManifest,
   DEFAULT_TASK_FAMILIES,
   DenseRetriever,
   type FretExample,
@@ -263,5 +262,3 @@ describe('FRet against an OpenAI-compatible server with scripted answers', () =>
     }
   });
 });
-
-export type { DatasetManifest };

@@ -67,7 +67,7 @@ describe('dense and hybrid retrieval', () => {
       .sort((a, b) => b.score - a.score)
       .slice(0, 5);
     expect(hits.map((h) => h.id)).toEqual(expected.map((e) => e.id));
-    hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]?.score as number, 5));
+    for (const [i, h] of hits.entries()) expect(h.score).toBeCloseTo(expected[i]?.score as number, 5);
     // A second open re-embeds nothing: the vectors are in the workspace.
     server.reset();
     await DenseRetriever.open(corpus, embedder);
