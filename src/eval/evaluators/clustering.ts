@@ -1,4 +1,5 @@
 import type { Encoder } from '../encoder.js';
+import { adjustedMutualInfo } from '../metrics/adjustedMutualInfo.js';
 import { PythonRandom } from '../metrics/pythonRandom.js';
 import { vMeasure } from '../metrics/vMeasure.js';
 import type { SklearnGeneration } from '../ml/logisticRegression.js';
@@ -70,6 +71,7 @@ export async function evaluateClustering(
     return Array.isArray(l) ? l : [l];
   });
   const depth = Math.max(...labels.map((l) => l.length));
+  const amis: number[] = [];
   const d = emb.dims;
   for (let level = 0; level < depth; level++) {
     const kept = labels.flatMap((l, i) => (l.length > level ? [i] : []));

@@ -226,6 +226,8 @@ describe('Clustering', () => {
     // Level 0 is separable (v = 1); level 1 splits each cluster by parity, which the features do not show.
     expect(s.v_measure).toBeGreaterThan(0.5);
     expect(s.v_measure).toBeLessThan(1);
+    expect(s.ami).toBeGreaterThan(0.3);
+    expect(s.ami).toBeLessThan(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { adjustedMutualInfo } from '../../../src/eval/metrics/adjustedMutualInfo.js';
 import { averagePrecision, thresholdMetrics } from '../../../src/eval/metrics/averagePrecision.js';
 import { classificationMetrics } from '../../../src/eval/metrics/classificationMetrics.js';
 import { compareCodePoints } from '../../../src/eval/metrics/compareIds.js';
@@ -116,6 +117,18 @@ describe('classification metrics and AP', () => {
     expect(m.f1).toBeCloseTo((2 / 3 + 0.5 + 0) / 3, 12);
     expect(m.f1_weighted).toBeCloseTo((2 / 3) * 0.5 + 0.5 * 0.25, 12);
     expect(m.ap).toBeUndefined();
+  });
+});
+
+describe('adjustedMutualInfo', () => {
+  it('matches scikit-learn 1.2.1 on small examples', () => {
+    expect(adjustedMutualInfo([0, 0, 1, 1, 2, 2, 2, 0], [1, 1, 0, 0, 2, 0, 2, 2])).toBeCloseTo(
+      0.31967265056964705,
+      10,
+    );
+    expect(adjustedMutualInfo([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2])).toBeCloseTo(0.2987924581708899, 10);
+    expect(adjustedMutualInfo([0, 1, 0, 1], [0, 0, 0, 0])).toBeCloseTo(0, 12);
+    expect(adjustedMutualInfo([0, 0, 1, 1], ['b', 'b', 'a', 'a'])).toBeCloseTo(1, 12);
   });
 });
 
