@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { GeckoError } from '../errors/GeckoError.js';
@@ -161,8 +161,10 @@ export class VectorIndex {
       const v = this.#vectors;
       await atomicWriteFile(join(dir, 'vectors.f32'), new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     } else {
-      // usearch writes the file itself; write beside and rename through atomicWriteFile's bytes is not possible.
-      this.#hnsw!.save(join(dir, 'hnsw.usearch'));
+      // usearch writes the file itself: save beside it, then rename, so a crash never leaves half an index.
+      const tmp = join(dir, `.hnsw.usearch.${process.pid}.tmp`);
+      this.#hnsw!.save(tmp);
+      await rename(tmp, join(dir, 'hnsw.usearch'));
     }
     const meta: VectorIndexMeta = {
       format: 'gecko-vector-index',
