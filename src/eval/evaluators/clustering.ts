@@ -85,13 +85,10 @@ export async function evaluateClustering(
         X.set(emb.data.subarray(src * d, (src + 1) * d), r * d);
       });
       const km = miniBatchKMeans(X, d, k, { batchSize: 512, seed, sklearn: options.sklearn });
-      scores.push(
-        vMeasure(
-          ci.map((c) => y[c] as string),
-          km.labels,
-        ),
-      );
+      const truth = ci.map((c) => y[c] as string);
+      scores.push(vMeasure(truth, km.labels));
+      amis.push(adjustedMutualInfo(truth, km.labels));
     }
   }
-  return { v_measure: mean(scores), v_measure_std: std(scores) };
+  return { v_measure: mean(scores), v_measure_std: std(scores), ami: mean(amis), ami_std: std(amis) };
 }
