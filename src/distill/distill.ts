@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openCorpus } from '../corpus/Corpus.js';
 import { corpusStats } from '../corpus/stats.js';
+import { chart } from '../eval/report/report.js';
 import { type DatasetManifest, writeDataset } from '../fret/dataset.js';
 import { generateQueries } from '../fret/generate.js';
 import { createJudge } from '../fret/judge/createJudge.js';
@@ -225,7 +226,7 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
       return { outputs: [p.model], summary: s };
     });
     h.train = train.outputHash;
-    const ev = await runner.run('eval', hashes.eval(), async () => {
+    const ev = await runner.run('eval', await hashes.eval(), async () => {
       const dirs: string[] = [];
       const tasksRoot = join(p.eval, 'tasks');
       const corpusJsonl = join(p.data, 'corpus.jsonl');
@@ -246,24 +247,28 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
         ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as DatasetManifest)
         : null;
       const curves = [
-        { title: 'Pre-finetuning (title → body, in-batch negatives)', file: join(p.pretrain, 'curves.svg') },
-        { title: 'Fine-tuning (FRet mixture, Gecko loss)', file: join(p.train, 'curves.svg') },
+        { title: 'Pre-finetuning (title → body, in-batch negatives)', file: 'pretrain/curves.svg' },
+        { title: 'Fine-tuning (FRet mixture, Gecko loss)', file: 'train/curves.svg' },
       ].flatMap((c) => {
-        const svg = readSvg(c.file);
-        return svg ? [{ title: c.title, svg }] : [];
+        const svg = readSvg(join(out, c.file));
+        return svg ? [{ ...c, svg }] : [];
       });
       const evalResults = JSON.parse(readFileSync(join(p.eval, 'results.json'), 'utf8')) as EvalResults;
+      const chartFile = join(p.eval, 'matryoshka.svg');
+      await atomicWriteFile(chartFile, `${chart(evalResults.student)}\n`);
       const report = await renderDistillReport({
         config,
         plan,
         manifest,
         fretJsonl,
         curves,
+        chartFile: 'eval/matryoshka.svg',
+        corpusJsonl: join(p.data, 'corpus.jsonl'),
         eval: evalResults,
       });
       await atomicWriteFile(p.reportMd, report.markdown);
       await atomicWriteFile(p.reportHtml, report.html);
-      return { outputs: [p.reportMd, p.reportHtml], summary: {} };
+      return { outputs: [p.reportMd, p.reportHtml, chartFile], summary: {} };
     });
     const scores = (runner.records.get('eval')?.summary.rows ?? []) as ScoreRow[];
     return result(out, plan, runner, llm, scores);
@@ -305,7 +310,16 @@ function stageInputs(config: DistillConfig, h: Partial<Record<StageName, string>
         extra: await fileHashes(c.train.extra.map((s) => parseSourceSpec(s).path)),
         seed: c.seed,
       }),
-    eval: () => inputHash({ train: h.train, pairs: h.pairs, split: h.split, eval: c.eval, seed: c.seed }),
+    // Local task folders are hashed too, so edited evaluation data is evaluated again.
+    eval: async () =>
+      inputHash({
+        train: h.train,
+        pairs: h.pairs,
+        split: h.split,
+        eval: c.eval,
+        taskData: await fileHashes(c.eval.tasks.map((t) => (c.eval.data ? join(c.eval.data, t) : null))),
+        seed: c.seed,
+      }),
     report: () => inputHash({ mine: h.mine, pretrain: h.pretrain, train: h.train, eval: h.eval, config: c }),
   };
 }

@@ -15,7 +15,12 @@ export interface ReportInputs {
   plan: DistillPlan;
   manifest: DatasetManifest | null;
   fretJsonl: string;
-  curves: { title: string; svg: string }[];
+  /** Training curves: SVG text for the HTML page, and the file path relative to the report for Markdown. */
+  curves: { title: string; svg: string; file: string }[];
+  /** Where the Matryoshka chart is written, relative to the report (Markdown links it; HTML inlines it). */
+  chartFile: string;
+  /** The BEIR corpus the seed passages are looked up in. */
+  corpusJsonl: string;
   eval: EvalResults;
 }
 
@@ -35,12 +40,19 @@ export async function renderDistillReport(inputs: ReportInputs): Promise<{ markd
   add('Plan', `\`\`\`\n${formatPlan(inputs.plan)}\n\`\`\``);
   add('Dataset', datasetSection(inputs.manifest));
   const { relabeled, negatives } = await pickExamples(inputs.fretJsonl);
+  const seeds = await lookup(
+    inputs.corpusJsonl,
+    new Set(relabeled.flatMap((e) => (e.seed_id ? [e.seed_id] : []))),
+  );
   add(
     'Relabelled positives',
     relabeled.length
       ? table(
           ['query', 'seed passage', 'positive chosen by the LLM'],
-          relabeled.map((e) => [`${e.task}: ${e.query}`, e.seed_id ?? '–', passage(e.positive)]),
+          relabeled.map((e) => {
+            const seed = e.seed_id ? seeds.get(e.seed_id) : undefined;
+            return [`${e.task}: ${e.query}`, seed ? passage(seed) : (e.seed_id ?? '–'), passage(e.positive)];
+          }),
         )
       : '_No example was relabelled (the positive is the seed passage in every example)._',
   );
@@ -57,7 +69,7 @@ export async function renderDistillReport(inputs: ReportInputs): Promise<{ markd
         )
       : '_No example has a hard negative._',
   );
-  const curveMd = inputs.curves.map((c) => `### ${c.title}\n\n${c.svg}`).join('\n\n');
+  const curveMd = inputs.curves.map((c) => `### ${c.title}\n\n![${c.title}](${c.file})`).join('\n\n');
   add(
     'Training curves',
     curveMd || '_No training ran._',
@@ -66,7 +78,7 @@ export async function renderDistillReport(inputs: ReportInputs): Promise<{ markd
   const evalMd = evaluationTable(inputs.eval);
   add('Evaluation', evalMd);
   const svg = chart(inputs.eval.student);
-  add('Matryoshka dimension curve', svg, svg);
+  add('Matryoshka dimension curve', `![score against Matryoshka dimension](${inputs.chartFile})`, svg);
   add(
     'Configuration',
     `\`\`\`json\n${JSON.stringify(inputs.config, null, 2)}\n\`\`\``,
@@ -101,7 +113,7 @@ function datasetSection(m: DatasetManifest | null): string {
         ['scoring', m.scoring],
         [
           'tokens',
-          `generate ${m.tokens.generate.prompt} prompt + ${m.tokens.generate.completion} completion; mine ${m.tokens.mine.prompt} prompt`,
+          `generate ${m.tokens.generate.prompt} prompt + ${m.tokens.generate.completion} completion; mine ${m.tokens.mine.prompt} prompt + ${m.tokens.mine.scored} scored`,
         ],
       ],
     ),
@@ -157,6 +169,20 @@ function evaluationTable(r: EvalResults): string {
     'Scores are MTEB main scores ×100. Held-out tasks contain only queries of passages that were kept out of',
     'training. Reference models are published numbers on the official MTEB splits (shown for tasks they have).',
   ].join('\n');
+}
+
+/** The passages of `ids` from a BEIR corpus file (one pass; only the few shown are kept). */
+async function lookup(
+  corpusJsonl: string,
+  ids: ReadonlySet<string>,
+): Promise<Map<string, { id: string; title: string | null; text: string }>> {
+  const out = new Map<string, { id: string; title: string | null; text: string }>();
+  if (ids.size === 0) return out;
+  for await (const d of readJsonlFile<{ _id: string; title: string; text: string }>(corpusJsonl)) {
+    if (ids.has(d._id)) out.set(d._id, { id: d._id, title: d.title || null, text: d.text });
+    if (out.size === ids.size) break;
+  }
+  return out;
 }
 
 function passage(p: { id: string; title: string | null; text: string }): string {
