@@ -35,7 +35,7 @@ export function stsDevEvaluator(
     gold.push(score);
   }
   if (gold.length < 3) throw new InputError({ file: path }, 'an STS dev set needs at least 3 pairs');
-  const task = options.task ?? 'sentence similarity';
+  const task = options.task ?? 'semantic similarity';
   return (model) => {
     const dims = options.dimensions;
     const a = model.embedSync(s1, { kind: 'query', task, ...(dims ? { dimensions: dims } : {}) });

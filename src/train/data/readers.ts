@@ -16,7 +16,8 @@ import {
 export const DEFAULT_TASKS: Record<SourceKind, string> = {
   fret: DEFAULT_QUERY_TASK,
   triplets: DEFAULT_QUERY_TASK,
-  'scored-pairs': 'sentence similarity',
+  // Gecko's evaluation-time STS task string (paper Table 9), so training matches `gecko eval`.
+  'scored-pairs': 'semantic similarity',
   classification: 'classification',
   corpus: DEFAULT_QUERY_TASK,
 };

@@ -66,10 +66,10 @@ describe('training data readers', () => {
     expect(s.kind).toBe('scored-pairs');
     expect(s.examples).toEqual([
       {
-        anchor: 'task: sentence similarity | query: a',
-        positive: 'task: sentence similarity | query: b',
+        anchor: 'task: semantic similarity | query: a',
+        positive: 'task: semantic similarity | query: b',
         negative: null,
-        task: 'sentence similarity',
+        task: 'semantic similarity',
       },
     ]);
   });
