@@ -9,6 +9,7 @@ import {
 } from '../../../distill/config.js';
 import { distill } from '../../../distill/distill.js';
 import { formatPlan } from '../../../distill/plan.js';
+import { UsageError } from '../../../errors/UsageError.js';
 import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
 
 interface DistillArgs {
@@ -36,7 +37,36 @@ interface DistillArgs {
   data?: string;
   dims?: string;
   holdout?: string;
+  set?: string[];
   dryRun: boolean;
+}
+
+/**
+ * Applies `--set group.field=value` (any config field; the value is JSON when it parses, else a string), so
+ * every setting of the config file can also be given on the command line.
+ */
+export function applySets(config: DistillConfigInput, sets: readonly string[]): DistillConfigInput {
+  const out = structuredClone(config) as Record<string, unknown>;
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects group.field=value, got "${s}"`);
+    const path = s.slice(0, eq).split('.');
+    const raw = s.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a bare string such as --set llm=openai:http://host/v1#m
+    }
+    let node = out;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      node[key] = next && typeof next === 'object' && !Array.isArray(next) ? next : {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path.at(-1) as string] = value;
+  }
+  return out as DistillConfigInput;
 }
 
 const ints = (name: string, v: string): number[] => v.split(',').map((x) => parsePositiveInt(name, x.trim()));
@@ -111,6 +141,10 @@ export function registerDistillCommand(program: Command): void {
     .option('--data <dir>', 'folder of evaluation task folders')
     .option('--dims <list>', 'Matryoshka sizes to evaluate')
     .option('--holdout <x>', 'fraction of passages held out of training for evaluation, in [0, 1)')
+    .option(
+      '--set <path=value...>',
+      'any config field, e.g. --set generate.temperature=0.5 pretrain.epochs=5',
+    )
     .option('--dry-run', 'ingest, print the plan and stop', false)
     .addHelpText(
       'after',
@@ -127,7 +161,7 @@ export function registerDistillCommand(program: Command): void {
       const layers: { source: string; config: DistillConfigInput }[] = [];
       const file = a.config ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
       if (file) layers.push({ source: file, config: loadConfigFile(file) });
-      layers.push({ source: 'command-line flags', config: flagsConfig(a) });
+      layers.push({ source: 'command-line flags', config: applySets(flagsConfig(a), a.set ?? []) });
       const config = resolveDistillConfig(layers);
       // The global --work default belongs to the single-part commands; a distillation keeps its state
       // with its output unless a workspace is named explicitly.
