@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGecko } from '../helpers/cli.js';
@@ -175,13 +175,22 @@ describe('gecko distill', () => {
     );
   }, 300_000);
 
-  it('names the config file and the field of a bad setting', async () => {
+  it('names the config file and the field of a bad setting; --dry-run stops after the plan', async () => {
     const dir = tempDir('gecko-distill-bad-');
     writeFileSync(join(dir, 'gecko.config.json'), JSON.stringify({ train: { batchSize: 1 } }));
     writeFileSync(join(dir, 'c.jsonl'), '{"_id":"a","text":"x"}\n');
     const r = await runGecko(['distill', '--corpus', 'c.jsonl'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('gecko.config.json (field "train.batchSize")');
+    // --dry-run ingests and prints the plan, and nothing else happens (no LLM, no model).
+    writeFileSync(join(dir, 'gecko.config.json'), JSON.stringify({ mine: { candidates: 3 } }));
+    const dry = await runGecko(['distill', '--corpus', 'c.jsonl', '--out', 'out', '--dry-run'], { cwd: dir });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(/plan: 1 passages[\s\S]*mine: ~6 LLM calls/);
+    expect(dry.stderr).not.toContain('[generate]');
+    expect(dry.stdout).toContain('dry run');
+    expect(JSON.parse(readFileSync(join(dir, 'out/gecko.config.json'), 'utf8')).mine.candidates).toBe(3);
+    expect(existsSync(join(dir, 'out/model'))).toBe(false);
   }, 60_000);
 
   it('prints the plan, then fails with one clear line when the default LLM cannot be downloaded', async () => {
