@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors/UsageError.js';
@@ -9,10 +9,17 @@ import { createOpenAIEmbedder } from '../../../src/eval/embedders/OpenAIEmbedder
 import { plainText } from '../../../src/eval/embedders/plainText.js';
 import { loadTransformersEmbedder } from '../../../src/eval/embedders/TransformersEmbedder.js';
 import { createTaskEncoders } from '../../../src/eval/encoder.js';
+import { evaluateTask } from '../../../src/eval/evaluateTask.js';
 import { openEvalModel } from '../../../src/eval/openModel.js';
+import { defineTask } from '../../../src/eval/tasks/defineTask.js';
 import type { Embedder, EmbedInput, EmbedOptions } from '../../../src/model/Embedder.js';
+import { saveStaticModel } from '../../../src/model/formats/saveStaticModel.js';
+import { StaticModel } from '../../../src/model/StaticModel.js';
+import { Tokenizer } from '../../../src/model/tokenizer/Tokenizer.js';
+import { wordPieceTokenizerJson } from '../../../src/model/tokenizer/wordPieceJson.js';
 import { openWorkspace } from '../../../src/workspace/Workspace.js';
 import { type OpenAIServer, startOpenAIServer } from '../../helpers/openaiServer/index.js';
+import { SHARED_DATA } from '../../helpers/paths.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const norm = (v: Float32Array): number => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
@@ -177,5 +184,34 @@ describe('openEvalModel specs', () => {
     expect('embedder' in m && m.embedder.dimensions).toBe(48);
     await expect(openEvalModel('openai:http://x')).rejects.toThrow(UsageError);
     await expect(openEvalModel('openai:ftp://x#m')).rejects.toThrow(/http/);
+  });
+});
+
+describe('gecko static models as the evaluated model', () => {
+  it('openEvalModel loads a saved static model folder, uses Gecko prompts and evaluates at Matryoshka sizes', async () => {
+    const vocab = readFileSync(join(SHARED_DATA, 'vocab/bert-base-uncased-vocab.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    const tokenizer = Tokenizer.fromJSON(wordPieceTokenizerJson(vocab));
+    const dir = tempDir();
+    // An untrained (seeded random) table: this checks the loading and prompting path, not quality.
+    await saveStaticModel(StaticModel.create(tokenizer, 32, { seed: 3 }), join(dir, 'model'));
+    const model = await openEvalModel(join(dir, 'model'), { cacheWorkspace: join(dir, 'work') });
+    if (!('embedder' in model)) throw new Error('expected an embedder');
+    expect(model.embedder.id).toMatch(/^gecko-static:/);
+    const task = defineTask({
+      metadata: { name: 'Tiny', type: 'STS', main_score: 'cosine_spearman', eval_splits: ['test'] },
+      load: async () => ({
+        type: 'STS',
+        sentence1: ['a cat', 'a dog', 'the sun'],
+        sentence2: ['a cat', 'one dog', 'rain'],
+        score: [5, 3, 0],
+      }),
+    });
+    const results = await evaluateTask(task, model, { dims: [32, 8] });
+    expect(results.map((r) => r.gecko.dimensions)).toEqual([32, 8]);
+    expect(results[0]?.gecko.model).toBe(model.embedder.id);
+    expect(Number.isFinite(results[0]?.scores.test?.[0]?.main_score)).toBe(true);
+    model.close();
   });
 });
