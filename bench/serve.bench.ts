@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- serve [--duration S] [--soak S] [--index-sizes 100000,1000000] [--index-dims D] [--skip-http] [--skip-index]`
+ * `npm run bench -- serve [--duration S] [--soak S] [--index-sizes 100000,1000000] [--index-dims D] [--skip-http]
+ *   [--soak-only] [--skip-index]`
  *
  * 1. HTTP: `gecko`'s server (a 30,522 x 256 static model, the size of potion-base-8M) and a baseline bare
  *    `node:http` server that answers every request with one fixed, pre-serialised embedding, each in its own
@@ -43,7 +44,7 @@ export async function run(args: string[]): Promise<void> {
   const soak = Number(argValue(args, '--soak') ?? 60);
   const sizes = (argValue(args, '--index-sizes') ?? '100000,1000000').split(',').map(Number);
   const dims = Number(argValue(args, '--index-dims') ?? 256);
-  if (!args.includes('--skip-http')) await http(duration, soak);
+  if (!args.includes('--skip-http')) await http(duration, soak, args.includes('--soak-only'));
   if (!args.includes('--skip-index')) for (const n of sizes) indexBench(n, dims);
 }
 
@@ -62,16 +63,29 @@ function sentences(): string[] {
 }
 
 /** Starts `serve.bench.ts --child KIND` and resolves with its URL and pid. */
-function child(kind: 'gecko' | 'bare'): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+interface Child {
+  url: string;
+  pid: number;
+  /** The child's heap used after a full garbage collection, in MiB (asked over IPC). */
+  heapAfterGc: () => Promise<number>;
+  stop: () => Promise<void>;
+}
+
+function child(kind: 'gecko' | 'bare'): Promise<Child> {
   const tsx = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
-  const p = spawn(process.execPath, ['--import', tsx, SELF, '--child', kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const p = spawn(process.execPath, ['--expose-gc', '--import', tsx, SELF, '--child', kind], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    p.stdout.once('data', (d: Buffer) =>
+    p.stdout!.once('data', (d: Buffer) =>
       resolve({
         url: d.toString().trim(),
         pid: p.pid!,
+        heapAfterGc: () =>
+          new Promise<number>((r) => {
+            p.once('message', (m) => r(Number(m) / 1048576));
+            p.send('gc');
+          }),
         stop: () =>
           new Promise<void>((r) => {
             p.once('close', () => r());
@@ -119,7 +133,7 @@ async function load(
   });
 }
 
-async function http(duration: number, soakSeconds: number): Promise<void> {
+async function http(duration: number, soakSeconds: number, soakOnly: boolean): Promise<void> {
   const texts = sentences();
   const rows: Record<string, string | number>[] = [];
   const gecko = await child('gecko');
@@ -130,7 +144,7 @@ async function http(duration: number, soakSeconds: number): Promise<void> {
     [64, 'base64'],
   ];
   try {
-    for (const [batch, encoding] of shapes) {
+    for (const [batch, encoding] of soakOnly ? [] : shapes) {
       const payloads = bodies(texts, batch, encoding);
       for (const c of [1, 16, 64]) {
         const b = await load(bare.url, payloads, c, duration, batch);
@@ -149,11 +163,12 @@ async function http(duration: number, soakSeconds: number): Promise<void> {
         });
       }
     }
-    printTable(
-      `HTTP /v1/embeddings, ${duration} s per cell (baseline: bare node:http answering as many pre-serialised float vectors)`,
-      rows,
-    );
-    await soak(gecko.url, bodies(texts, 1, 'float', 4096), soakSeconds);
+    if (!soakOnly)
+      printTable(
+        `HTTP /v1/embeddings, ${duration} s per cell (baseline: bare node:http answering as many pre-serialised float vectors)`,
+        rows,
+      );
+    await soak(gecko, bodies(texts, 1, 'float', 4096), soakSeconds);
   } finally {
     await gecko.stop();
     await bare.stop();
@@ -167,13 +182,18 @@ async function memory(url: string): Promise<{ rss: number; heap_used: number }> 
   return h.memory_mib;
 }
 
-/** Load at concurrency 16 while sampling the server's RSS and V8 heap (from /health) every 5 s. */
-async function soak(url: string, payloads: string[], seconds: number): Promise<void> {
-  const samples: { t: number; rss: number; heap: number }[] = [];
+/**
+ * Load at concurrency 16 while sampling the server every 5 s: RSS and heap used (from /health), and heap used
+ * right after a forced full GC (over IPC), which is flat unless something is retained per request.
+ */
+async function soak(server: Child, payloads: string[], seconds: number): Promise<void> {
+  const url = server.url;
+  const samples: { t: number; rss: number; heap: number; gc: number }[] = [];
   const t0 = Date.now();
   const sample = async (): Promise<void> => {
     const m = await memory(url);
-    samples.push({ t: Math.round((Date.now() - t0) / 1000), rss: m.rss, heap: m.heap_used });
+    const gc = await server.heapAfterGc();
+    samples.push({ t: Math.round((Date.now() - t0) / 1000), rss: m.rss, heap: m.heap_used, gc });
   };
   await sample();
   const timer = setInterval(() => void sample(), 5000);
@@ -186,14 +206,14 @@ async function soak(url: string, payloads: string[], seconds: number): Promise<v
       't (s)': s.t,
       'server RSS MiB': s.rss.toFixed(1),
       'heap used MiB': s.heap.toFixed(1),
+      'heap after GC MiB': s.gc.toFixed(2),
     })),
   );
   const later = samples.filter((s) => s.t >= 10);
-  const half = later.length >> 1;
-  const max = (xs: typeof later): string => Math.max(...xs.map((s) => s.heap)).toFixed(1);
+  const gcs = later.map((s) => s.gc);
   console.log(
     `after warm-up (t >= 10 s): RSS ${Math.min(...later.map((s) => s.rss)).toFixed(1)}..${Math.max(...later.map((s) => s.rss)).toFixed(1)} MiB; ` +
-      `heap used peak, first half ${max(later.slice(0, half))} MiB vs second half ${max(later.slice(half))} MiB`,
+      `heap after GC ${Math.min(...gcs).toFixed(2)}..${Math.max(...gcs).toFixed(2)} MiB, last - first ${(gcs.at(-1)! - gcs[0]!).toFixed(2)} MiB`,
   );
 }
 
@@ -301,6 +321,11 @@ function benchModel(): StaticModel {
 }
 
 async function runChild(kind: string): Promise<void> {
+  // Bench-only hook: the parent asks for the heap after a full GC to tell a leak from lazy heap growth.
+  process.on('message', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.(process.memoryUsage().heapUsed);
+  });
   if (kind === 'gecko') {
     const server = await startServer({ model: benchModel() }, { port: 0, maxConcurrent: 1024 });
     process.stdout.write(`${server.url}\n`);
