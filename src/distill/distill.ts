@@ -159,6 +159,10 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
     const mine = await runner.run('mine', hashes.mine(), async () => {
       const qrels = config.mine.judge.startsWith('qrels:');
       const judge = await createJudge(config.mine.judge, qrels ? undefined : await openLlm());
+      if (judge.scoring === 'graded-judgement')
+        reporter.warn(
+          'the teacher gives no exact log-probabilities: candidates are ranked by graded relevance judgements (recorded as scoring "graded-judgement" in the dataset and report)',
+        );
       const s = await minePairs(corpus, judge, {
         run: runName,
         candidates: config.mine.candidates,
