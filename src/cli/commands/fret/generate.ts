@@ -110,7 +110,10 @@ export function registerGenerateCommand(fret: Command): void {
         const options = generateOptionsFrom(args);
         const concurrency = parsePositiveInt('--concurrency', args.concurrency);
         const corpus = openCorpus(ctx.work);
-        const llm = await openLlm(args, corpus.workspace, ctx.reporter);
+        const llm = await openLlm(args, corpus.workspace, ctx.reporter).catch((e: unknown) => {
+          corpus.close();
+          throw e;
+        });
         try {
           const s = await generateQueries(corpus, llm, { ...options, concurrency, reporter: ctx.reporter });
           if (args.out) {
