@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
 import { GeckoError } from '../errors/GeckoError.js';
 import { UsageError } from '../errors/UsageError.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
@@ -139,17 +140,22 @@ export class Corpus {
 
   /** The passage with this id, or `undefined`. */
   get(id: string): Passage | undefined {
-    const row = this.workspace.db
-      .prepare<[string], PassageRow>('SELECT id, title, text, doc_id, chunk FROM passages WHERE id = ?')
-      .get(id);
+    const row = this.#byId().get(id);
     return row ? toPassage(row) : undefined;
+  }
+
+  // Prepared once: preparing costs more than the lookup itself (FRet fetches 20 candidates per example).
+  #byIdStatement: Database.Statement<[string], PassageRow> | undefined;
+  #byId(): Database.Statement<[string], PassageRow> {
+    this.#byIdStatement ??= this.workspace.db.prepare<[string], PassageRow>(
+      'SELECT id, title, text, doc_id, chunk FROM passages WHERE id = ?',
+    );
+    return this.#byIdStatement;
   }
 
   /** Passages by id, in the order asked; unknown ids are left out. */
   getMany(ids: readonly string[]): Passage[] {
-    const stmt = this.workspace.db.prepare<[string], PassageRow>(
-      'SELECT id, title, text, doc_id, chunk FROM passages WHERE id = ?',
-    );
+    const stmt = this.#byId();
     const out: Passage[] = [];
     for (const id of ids) {
       const r = stmt.get(id);
