@@ -24,6 +24,8 @@ export interface OpenAIEmbedderOptions {
   format?: TextFormat;
   /** Per-request timeout. @default 60000 */
   timeoutMs?: number;
+  /** Texts per request. @default 64 */
+  batchSize?: number;
   retry?: EmbeddingRetryPolicy;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
@@ -73,7 +75,10 @@ class OpenAIEmbedder implements Embedder {
   async embed(inputs: readonly EmbedInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     if (inputs.length === 0) return [];
     const texts = inputs.map((x) => renderInput(x, this.#opts.format ?? 'plain', options));
-    const vecs = await this.request(texts, options.signal);
+    const batch = Math.max(1, this.#opts.batchSize ?? 64);
+    const vecs: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += batch)
+      vecs.push(...(await this.request(texts.slice(i, i + batch), options.signal)));
     return vecs.map((v) => (options.dimensions ? normalize(v.slice(0, options.dimensions)) : v));
   }
 
