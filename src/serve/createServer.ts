@@ -1,9 +1,11 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { CorpusSearcher } from '../index/CorpusSearcher.js';
 import type { StaticModel } from '../model/StaticModel.js';
+import { createFastEmbeddings } from './fastEmbeddings.js';
 import { admission, createServerState, type ServerState } from './middleware/admission.js';
 import { bearerAuth } from './middleware/bearerAuth.js';
 import { requestTimeout } from './middleware/requestTimeout.js';
@@ -112,14 +114,23 @@ export async function startServer(
   options: ServeOptions & ListenOptions = {},
 ): Promise<RunningServer> {
   const { app, state, options: resolved } = createApp(deps, options);
-  const server = createAdaptorServer({
-    fetch: app.fetch,
-    serverOptions: {
+  const honoListener = getRequestListener(app.fetch);
+  const fast = createFastEmbeddings({
+    model: deps.model,
+    options: resolved,
+    state,
+    onUnexpectedError: deps.onUnexpectedError,
+  });
+  const server = createServer(
+    {
       requestTimeout: resolved.requestTimeoutMs,
       headersTimeout: Math.min(resolved.requestTimeoutMs, 60_000),
-      keepAliveTimeout: 5_000,
     },
-  });
+    (req, res) => {
+      if (!fast(req, res)) void honoListener(req, res);
+    },
+  );
+  server.keepAliveTimeout = 5_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

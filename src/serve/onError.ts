@@ -28,16 +28,29 @@ export function errorResponse(
  */
 export function createOnError(onUnexpected: (e: unknown) => void = () => {}): ErrorHandler {
   return function onError(e, c) {
-    if (isGeckoError(e)) {
-      const status = STATUS_BY_CODE[e.code] ?? 500;
-      if (status === 500) onUnexpected(e);
-      const param = isServeError(e) ? e.param : null;
-      return errorResponse(c, status, e.message, param, e.code.toLowerCase());
-    }
-    if (e instanceof HTTPException) {
-      return errorResponse(c, e.status, e.message || 'request refused', null, null);
-    }
-    onUnexpected(e);
-    return errorResponse(c, 500, 'The server failed to handle the request.', null, 'internal_error');
+    const { status, body } = errorToBody(e, onUnexpected);
+    return c.json(body, status as ContentfulStatusCode);
   };
+}
+
+/**
+ * The status and OpenAI-shaped body for any thrown value: `GeckoError.code` picks the status through
+ * `STATUS_BY_CODE`; anything else is a 500 reported to `onUnexpected`. Shared with the node:http fast path.
+ */
+export function errorToBody(
+  e: unknown,
+  onUnexpected: (e: unknown) => void = () => {},
+): { status: number; body: OpenAiErrorBody } {
+  const make = (status: number, message: string, param: string | null, code: string | null) => ({
+    status,
+    body: { error: { message, type: openAiErrorType(status), param, code } },
+  });
+  if (isGeckoError(e)) {
+    const status = STATUS_BY_CODE[e.code] ?? 500;
+    if (status === 500) onUnexpected(e);
+    return make(status, e.message, isServeError(e) ? e.param : null, e.code.toLowerCase());
+  }
+  if (e instanceof HTTPException) return make(e.status, e.message || 'request refused', null, null);
+  onUnexpected(e);
+  return make(500, 'The server failed to handle the request.', null, 'internal_error');
 }

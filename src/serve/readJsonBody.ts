@@ -6,7 +6,11 @@ import { ServeError } from './ServeError.js';
  * turns malformed JSON into a 400 that quotes the parser.
  */
 export async function readJsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  return parseJsonBody(await c.req.text());
+}
+
+/** Parses a request body's text, with the same 400s as {@link readJsonBody}. */
+export function parseJsonBody(text: string): unknown {
   if (text.length === 0)
     throw new ServeError('INVALID_REQUEST', 'The request body is empty; send a JSON object.', {
       param: 'body',

@@ -14,9 +14,20 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
  * time, so neither the key's content nor its length leaks through timing.
  */
 export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
-  const expected = digest(options.apiKey);
+  const check = bearerChecker(options.apiKey);
   return async function bearerAuthHandler(c, next) {
-    const header = c.req.header('authorization');
+    check(c.req.header('authorization'));
+    await next();
+  };
+}
+
+/**
+ * A check of an `Authorization` header against the key (compared as SHA-256 digests in constant time).
+ * @throws ServeError UNAUTHORIZED when the header is missing or holds another key.
+ */
+export function bearerChecker(apiKey: string): (header: string | undefined) => void {
+  const expected = digest(apiKey);
+  return (header) => {
     if (!header) {
       throw new ServeError(
         'UNAUTHORIZED',
@@ -27,6 +38,5 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
     if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
       throw new ServeError('UNAUTHORIZED', 'Incorrect API key provided.');
     }
-    await next();
   };
 }

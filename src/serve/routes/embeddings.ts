@@ -24,6 +24,26 @@ function toBase64(v: Float32Array): string {
  * app.route('/v1', embeddingsRoute({ model, options, state }));
  */
 export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono {
+  const answer = createEmbeddingsAnswerer(deps);
+  return new Hono().post('/embeddings', async (c) => {
+    const { body, truncated } = answer(await readJsonBody(c));
+    if (truncated > 0) c.header('X-Gecko-Truncated-Inputs', String(truncated));
+    return c.json(body);
+  });
+}
+
+/** The response to one parsed `/v1/embeddings` body, and how many inputs were truncated. */
+export interface EmbeddingsAnswer {
+  body: object;
+  truncated: number;
+}
+
+/**
+ * Validates a parsed request body, embeds it and builds OpenAI's response object: shared by the Hono route
+ * and the server's plain node:http fast path (`fastEmbeddings.ts`), so both answer identically.
+ * @throws ServeError for an invalid request.
+ */
+export function createEmbeddingsAnswerer(deps: EmbeddingsRouteDeps): (json: unknown) => EmbeddingsAnswer {
   const { model, options, state } = deps;
   const limits = {
     modelName: options.modelName,
@@ -31,8 +51,8 @@ export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono {
     vocabSize: model.tokenizer.vocabSize,
     maxInputs: options.maxInputs,
   };
-  return new Hono().post('/embeddings', async (c) => {
-    const req = parseEmbeddingsRequest(await readJsonBody(c), limits);
+  return (json) => {
+    const req = parseEmbeddingsRequest(json, limits);
     const out = embedRequest(model, req, options.maxInputTokens, options.longInputs);
     state.truncatedInputs += out.truncated;
     const data = new Array(out.rows);
@@ -44,12 +64,12 @@ export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono {
         embedding: req.encoding === 'base64' ? toBase64(row) : Array.from(row),
       };
     }
-    if (out.truncated > 0) c.header('X-Gecko-Truncated-Inputs', String(out.truncated));
-    return c.json({
+    const body = {
       object: 'list',
       data,
       model: options.modelName,
       usage: { prompt_tokens: out.tokens, total_tokens: out.tokens },
-    });
-  });
+    };
+    return { body, truncated: out.truncated };
+  };
 }

@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StaticModel } from '../model/StaticModel.js';
+import type { ServerState } from './middleware/admission.js';
+import { bearerChecker } from './middleware/bearerAuth.js';
+import { errorToBody } from './onError.js';
+import type { ResolvedServeOptions } from './options.js';
+import { parseJsonBody } from './readJsonBody.js';
+import { createEmbeddingsAnswerer } from './routes/embeddings.js';
+import { ServeError } from './ServeError.js';
+
+export interface FastEmbeddingsDeps {
+  model: StaticModel;
+  options: ResolvedServeOptions;
+  state: ServerState;
+  onUnexpectedError?: (e: unknown) => void;
+}
+
+/**
+ * `POST /v1/embeddings` on plain node:http, for the socket server. Why: embedding a sentence takes ~16 µs,
+ * but going through @hono/node-server (a WHATWG Request and Response per call, web streams for the body)
+ * costs ~10x that, which capped single-sentence throughput (bench/serve.bench.ts). The checks and answers are
+ * the Hono app's own pieces (bearer check, admission counters, body limit, timeout, request validation,
+ * response building, error mapping), so both paths answer byte for byte alike; every other route, and
+ * `createApp` for in-process use, stays on Hono.
+ *
+ * Returns a listener that handles the request and returns true, or returns false to pass it on.
+ */
+export function createFastEmbeddings(
+  deps: FastEmbeddingsDeps,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { options, state } = deps;
+  const answer = createEmbeddingsAnswerer(deps);
+  const checkKey = options.apiKey !== null ? bearerChecker(options.apiKey) : null;
+  const fail = (res: ServerResponse, e: unknown, headers: Record<string, string> = {}): void => {
+    const { status, body } = errorToBody(e, deps.onUnexpectedError);
+    send(res, status, JSON.stringify(body), headers, state.shuttingDown);
+  };
+  return (req, res) => {
+    if (req.method !== 'POST' || !isEmbeddingsPath(req.url)) return false;
+    if (state.shuttingDown) {
+      fail(res, new ServeError('SHUTTING_DOWN', 'The server is shutting down; retry on another instance.'));
+      return true;
+    }
+    try {
+      checkKey?.(req.headers.authorization);
+    } catch (e) {
+      fail(res, e);
+      return true;
+    }
+    if (state.inFlight >= options.maxConcurrent) {
+      state.refused++;
+      const msg = `Too many requests in progress (limit ${options.maxConcurrent}); retry shortly.`;
+      fail(res, new ServeError('TOO_MANY_REQUESTS', msg), { 'Retry-After': '1' });
+      return true;
+    }
+    state.inFlight++;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      state.inFlight--;
+      state.served++;
+    };
+    const timer = setTimeout(() => {
+      if (done) return;
+      fail(
+        res,
+        new ServeError(
+          'REQUEST_TIMEOUT',
+          `The request was not completed within ${options.requestTimeoutMs} ms.`,
+        ),
+      );
+      finish();
+      req.destroy();
+    }, options.requestTimeoutMs);
+    const tooLarge = new ServeError(
+      'PAYLOAD_TOO_LARGE',
+      `The request body is larger than ${options.maxBodyBytes} bytes.`,
+      {
+        param: 'body',
+      },
+    );
+    if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
+      fail(res, tooLarge);
+      finish();
+      req.resume();
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > options.maxBodyBytes) {
+        fail(res, tooLarge);
+        finish();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', finish);
+    req.on('end', () => {
+      if (done) return;
+      try {
+        const { body, truncated } = answer(parseJsonBody(Buffer.concat(chunks).toString('utf8')));
+        const headers: Record<string, string> =
+          truncated > 0 ? { 'X-Gecko-Truncated-Inputs': String(truncated) } : {};
+        send(res, 200, JSON.stringify(body), headers, state.shuttingDown);
+      } catch (e) {
+        fail(res, e);
+      }
+      finish();
+    });
+    return true;
+  };
+}
+
+function isEmbeddingsPath(url: string | undefined): boolean {
+  if (!url) return false;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return path === '/v1/embeddings';
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  json: string,
+  headers: Record<string, string>,
+  close: boolean,
+): void {
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+    ...headers,
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(json);
+}
