@@ -36,6 +36,7 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success, 1 runtime failure, 2 usage error.\n\nExamples:\n' +
+        '  $ gecko distill --corpus examples/corpus.jsonl --out gecko-model   # the whole pipeline\n' +
         '  $ gecko corpus add examples/corpus.jsonl\n' +
         '  $ gecko corpus search "how do geckos climb walls" -k 5\n' +
         '  $ gecko corpus stats --json',
