@@ -67,7 +67,7 @@ describe('the /v1/embeddings fast path', () => {
 
   it('refuses a missing or wrong key like the Hono app', async () => {
     const body = JSON.stringify({ model: 'gecko', input: 'x' });
-    for (const headers of [{}, { authorization: 'Bearer wrong' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }] as Record<string, string>[]) {
       const { socket, hono } = await both(body, headers);
       expect(socket.status).toBe(401);
       expect(socket).toEqual(hono);
