@@ -12,7 +12,6 @@ import {
   type OutputChecks,
 } from './checks.js';
 import { resolveTaskFamilies, type TaskFamily } from './families.js';
-import { readPassages } from './passages.js';
 import { runPool } from './pool.js';
 import { clipPassage, loadPrompt, type PromptTemplate, renderPrompt } from './prompts.js';
 import { callSeed, pickByHash } from './random.js';
@@ -216,7 +215,7 @@ async function generateOne(
   store: FretStore,
   options: GenerateOptions,
 ): Promise<QueryRow> {
-  const passage = readPassages(corpus.workspace.db, [seedId])[0];
+  const passage = corpus.get(seedId);
   if (!passage) throw new UsageError(`seed passage "${seedId}" is no longer in the corpus`);
   const family = pickByHash(config.families, 'fret-family', config.sampleSeed, seedId);
   const messages = generationMessages(prompt, passage, family, config.maxPassageChars);

@@ -3,7 +3,6 @@ import { UsageError } from '../errors/UsageError.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import { type Reporter, silentReporter } from '../util/Reporter.js';
 import type { Judge, Judgement } from './judge/Judge.js';
-import { readPassages } from './passages.js';
 import { runPool } from './pool.js';
 import { Bm25Retriever, type Retriever } from './retrieve/Retriever.js';
 import { type NegativeRule, selectPair } from './selection.js';
@@ -191,7 +190,7 @@ async function mineOne(
     if (ids.length >= n) ids[n - 1] = q.seed_id;
     else ids.push(q.seed_id);
   }
-  const passages = readPassages(corpus.workspace.db, ids);
+  const passages = corpus.getMany(ids);
   const t2 = performance.now();
   add(ctx.times, 'retrieve', t1 - t0);
   add(ctx.times, 'fetch', t2 - t1);

@@ -11,7 +11,6 @@ import { buildDataset } from '../../train/data/Dataset.js';
 import type { TrainExample } from '../../train/data/types.js';
 import { trainStaticModel } from '../../train/trainStaticModel.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
-import { readPassages } from '../passages.js';
 import { FretStore } from '../store.js';
 
 /** Options of {@link trainQuickStudent}. */
@@ -56,12 +55,7 @@ export async function trainQuickStudent(corpus: Corpus, options: QuickStudentOpt
       `run "${run}" has ${rows.length} accepted queries with a seed; the quick student needs at least 2`,
     );
   }
-  const seeds = new Map(
-    readPassages(
-      corpus.workspace.db,
-      rows.map((r) => r.seed_id as string),
-    ).map((p) => [p.id, p]),
-  );
+  const seeds = new Map(corpus.getMany(rows.map((r) => r.seed_id as string)).map((p) => [p.id, p]));
   const examples: TrainExample[] = [];
   for (const r of rows) {
     const p = seeds.get(r.seed_id as string);
