@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Reporter } from '../../util/Reporter.js';
 import { ModelError } from '../ModelError.js';
-import { StaticModel, type StaticModelConfig } from '../StaticModel.js';
-import { parseSafetensors, tensorToFloat32 } from '../safetensors.js';
-import { Tokenizer } from '../tokenizer/Tokenizer.js';
+import type { StaticModel, StaticModelConfig } from '../StaticModel.js';
+import type { TokenizerJson } from '../tokenizer/Tokenizer.js';
 import { downloadFromHub, type HubOptions, isRepoId } from './hub.js';
 import { GECKO_CONFIG, LAYOUTS, type Layout } from './layouts.js';
+import { modelFromFiles } from './modelFromFiles.js';
 import { readBytes } from './readBytes.js';
 
 export interface LoadStaticModelOptions extends HubOptions {
@@ -62,42 +62,22 @@ async function loadFromFolder(folder: string, options: LoadStaticModelOptions): 
     );
   }
   const weightsPath = join(folder, layout.weights);
-  const file = parseSafetensors(await readBytes(weightsPath), weightsPath);
-  const tensor =
-    file.tensors.get(layout.tensor) ?? file.tensors.get('embeddings') ?? file.tensors.get('embedding.weight');
-  if (tensor?.shape.length !== 2) {
-    throw new ModelError(weightsPath, `expected a 2-D tensor "${layout.tensor}" (vocabulary x dimension)`);
-  }
   const tokPath = join(folder, layout.tokenizer);
-  let tokJson: Record<string, unknown>;
+  let tokenizer: TokenizerJson;
   try {
-    tokJson = JSON.parse(await readFile(tokPath, 'utf8'));
+    tokenizer = JSON.parse(await readFile(tokPath, 'utf8')) as TokenizerJson;
   } catch (e) {
     throw new ModelError(tokPath, `not valid JSON: ${(e as Error).message}`, { cause: e });
   }
-  const tokenizer = Tokenizer.fromJSON(tokJson, tokPath);
-  const [rows, dim] = tensor.shape as [number, number];
-  let table = tensorToFloat32(tensor, weightsPath);
-  if (rows < tokenizer.vocabSize) {
-    throw new ModelError(
-      weightsPath,
-      `table has ${rows} rows but the tokenizer has ${tokenizer.vocabSize} tokens`,
-    );
-  }
-  if (rows > tokenizer.vocabSize) table = table.slice(0, tokenizer.vocabSize * dim);
-  const w = file.tensors.get('weights');
-  const weights = w ? tensorToFloat32(w, weightsPath).slice(0, tokenizer.vocabSize) : null;
   let config: StaticModelConfig = {};
   const geckoPath = join(folder, GECKO_CONFIG);
   if (existsSync(geckoPath)) config = JSON.parse(await readFile(geckoPath, 'utf8')) as StaticModelConfig;
   if (options.maxLength !== undefined) config.maxLength = options.maxLength;
-  const init = {
+  return modelFromFiles({
+    weights: await readBytes(weightsPath),
     tokenizer,
-    table,
-    dim,
-    weights,
     config,
+    source: folder,
     ...(options.reporter ? { reporter: options.reporter } : {}),
-  };
-  return new StaticModel(init);
+  });
 }
