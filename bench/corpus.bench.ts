@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { analyzeQuery, ftsString } from '../src/corpus/bm25/analyze.js';
 import { openCorpus } from '../src/corpus/index.js';
+import { type Qrels, type Run, scoreRun } from '../src/eval/metrics/trecEval.js';
 import { wordAt, writeSyntheticJsonl } from '../test/helpers/syntheticCorpus.js';
 import { peakRssMiB, percentile, printTable, sharedDataDir } from './table.js';
 
@@ -122,32 +123,18 @@ async function scifact(cache: string): Promise<void> {
     { method: 'gecko planner', 'p50 ms': percentile(planner, 50), 'p95 ms': percentile(planner, 95) },
   ]);
 
-  let ndcg = 0;
-  let recall = 0;
-  for (const [qid, rel] of qrels) {
-    const hits = corpus.search(queries.get(qid) ?? '', 100);
-    ndcg += ndcgAt10(
-      hits.map((h) => h.id),
-      rel,
-    );
-    recall += hits.filter((h) => rel.has(h.id)).length / rel.size;
+  // Scored with the evaluator's trec_eval port (mteb's retrieval scores), not a private formula.
+  const run: Run = {};
+  for (const qid of qrels.keys()) {
+    run[qid] = Object.fromEntries(corpus.search(queries.get(qid) ?? '', 100).map((h) => [h.id, h.score]));
   }
+  const judged: Qrels = Object.fromEntries([...qrels].map(([q, rel]) => [q, Object.fromEntries(rel)]));
+  const scores = scoreRun(judged, run, [10, 100]);
   printTable('SciFact BM25 quality, train qrels', [
-    { metric: 'nDCG@10', value: ndcg / qrels.size },
-    { metric: 'recall@100', value: recall / qrels.size },
+    { metric: 'nDCG@10', value: scores.ndcg_at_10 as number },
+    { metric: 'recall@100', value: scores.recall_at_100 as number },
   ]);
   corpus.close();
-}
-
-/** nDCG@10 with linear gains, as trec_eval's ndcg_cut_10 computes it for binary SciFact judgements. */
-function ndcgAt10(ranked: string[], rel: Map<string, number>): number {
-  let dcg = 0;
-  ranked.slice(0, 10).forEach((id, i) => {
-    dcg += (rel.get(id) ?? 0) / Math.log2(i + 2);
-  });
-  const ideal = [...rel.values()].sort((a, b) => b - a).slice(0, 10);
-  const idcg = ideal.reduce((s, g, i) => s + g / Math.log2(i + 2), 0);
-  return idcg > 0 ? dcg / idcg : 0;
 }
 
 async function synthetic(cache: string, n: number): Promise<void> {
