@@ -5,9 +5,10 @@ import type { QueryTerm } from './analyze.js';
 const K1 = 1.2;
 const B = 0.75;
 
-/** A pooled candidate: its rowid and its BM25 score. */
+/** A pooled candidate: its rowid, id and BM25 score. */
 export interface PooledHit {
   rowid: number;
+  id: string;
   score: number;
 }
 
@@ -29,8 +30,8 @@ export function scorePool(
   avgdl: number,
 ): PooledHit[] {
   const rows = db
-    .prepare<[string, number], { rowid: number; title: string | null; text: string }>(
-      `SELECT p.rowid AS rowid, p.title AS title, p.text AS text FROM passages p
+    .prepare<[string, number], { rowid: number; id: string; title: string | null; text: string }>(
+      `SELECT p.rowid AS rowid, p.id AS id, p.title AS title, p.text AS text FROM passages p
        WHERE p.rowid IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`,
     )
     .all(match, pool);
@@ -52,7 +53,7 @@ export function scorePool(
       const f = tf[i] as number;
       if (f > 0) score += ((idf[i] as number) * f * (K1 + 1)) / (f + K1 * (1 - B + (B * dl) / avgdl));
     }
-    out.push({ rowid: r.rowid, score });
+    out.push({ rowid: r.rowid, id: r.id, score });
   }
   return out.sort((a, b) => b.score - a.score || a.rowid - b.rowid);
 }

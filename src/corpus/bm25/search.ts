@@ -156,15 +156,15 @@ export class Bm25Searcher {
     this.#avgdl ??= averageLength(this.#db);
     const terms = plan.terms.filter((t) => t.used).map((t) => ({ ...t, stem: '' }));
     const top = scorePool(this.#db, match, terms, pool, this.#total ?? 0, this.#avgdl).slice(0, k);
-    const row = this.#stmt(
-      snippets
-        ? `SELECT p.id AS id, p.title AS title, snippet(passages_fts, 1, '[', ']', '…', 24) AS snippet
-           FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid WHERE passages_fts MATCH ? AND passages_fts.rowid = ?`
-        : 'SELECT id FROM passages WHERE rowid = ? AND ? IS NOT NULL',
+    if (!snippets) return top.map(({ id, score }) => ({ id, score }));
+    const snippet = this.#stmt(
+      `SELECT p.title AS title, snippet(passages_fts, 1, '[', ']', '…', 24) AS snippet
+       FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid WHERE passages_fts MATCH ? AND passages_fts.rowid = ?`,
     );
-    return top.map(({ rowid, score }) => ({
-      ...(snippets ? (row.get(match, rowid) as object) : (row.get(rowid, match) as object)),
+    return top.map(({ rowid, id, score }) => ({
+      id,
       score,
+      ...(snippet.get(match, rowid) as object),
     })) as Hit[];
   }
 }
