@@ -20,7 +20,10 @@ export function registerSearchCommand(corpus: Command): void {
         const t0 = performance.now();
         const hits = corpus.searchWithSnippets(query, k);
         const ms = performance.now() - t0;
-        ctx.reporter.debug(`plan: ${JSON.stringify(corpus.explain(query))}; ${ms.toFixed(2)} ms`);
+        // The plan costs its own document-frequency probes: build it only when it will be printed.
+        if (ctx.verbosity === 'verbose') {
+          ctx.reporter.debug(`plan: ${JSON.stringify(corpus.explain(query))}; ${ms.toFixed(2)} ms`);
+        }
         ctx.print({ query, hits }, () =>
           hits.length === 0
             ? 'no results'
