@@ -1,7 +1,7 @@
 import type { Corpus } from '../corpus/Corpus.js';
 import type { Passage } from '../corpus/passage.js';
 import { UsageError } from '../errors/UsageError.js';
-import { isLlmError } from '../llm/errors/LlmError.js';
+import { failedCallUsage, isLlmError } from '../llm/errors/LlmError.js';
 import type { LanguageModel } from '../llm/types.js';
 import { type Reporter, silentReporter } from '../util/Reporter.js';
 import {
@@ -294,7 +294,8 @@ export async function generateAndCheck(
     return { verdict: checkGeneration(text, passageText, config.checks), usage: out.usage };
   } catch (e) {
     if (!isLlmError(e, 'LLM_OUTPUT')) throw e;
-    return { verdict: classifyOutputError(e.message), usage: { promptTokens: 0, completionTokens: 0 } };
+    // The rejected answers still cost tokens: they count in the run's totals.
+    return { verdict: classifyOutputError(e.message), usage: failedCallUsage(e) };
   }
 }
 

@@ -3,8 +3,8 @@
  * and lenient extraction of a JSON value from free text for servers without schema-constrained output.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import { LlmError } from './errors/LlmError.js';
-import type { JsonSchema } from './types.js';
+import { failedCallUsage, LlmError } from './errors/LlmError.js';
+import type { JsonSchema, TokenUsage } from './types.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 // Compiling a schema costs far more than validating; FRet validates thousands of outputs against one schema.
@@ -83,17 +83,50 @@ export const JSON_ATTEMPTS = 3;
 
 /**
  * Runs `attempt(i)` until it returns, retrying only on unusable JSON output (`LLM_OUTPUT`) up to
- * {@link JSON_ATTEMPTS} times. Callers vary the seed by `i`, so retries stay reproducible.
+ * {@link JSON_ATTEMPTS} times. Callers vary the seed by `i`, so retries stay reproducible. The tokens of
+ * rejected attempts (`LlmError.usage`) are added to the result's usage, or to the final error's, so that
+ * callers account for every token the call cost.
  */
-export async function retryOnBadJson<T>(attempt: (i: number) => Promise<T>, retryable = true): Promise<T> {
-  let last: unknown;
+export async function retryOnBadJson<T extends { usage: TokenUsage }>(
+  attempt: (i: number) => Promise<T>,
+  retryable = true,
+): Promise<T> {
+  let last: LlmError | undefined;
+  const spent: TokenUsage = { promptTokens: 0, completionTokens: 0 };
   for (let i = 0; i < (retryable ? JSON_ATTEMPTS : 1); i++) {
     try {
-      return await attempt(i);
+      const out = await attempt(i);
+      out.usage = {
+        promptTokens: out.usage.promptTokens + spent.promptTokens,
+        completionTokens: out.usage.completionTokens + spent.completionTokens,
+      };
+      return out;
     } catch (e) {
       if (!(e instanceof LlmError) || e.code !== 'LLM_OUTPUT') throw e;
+      const u = failedCallUsage(e);
+      spent.promptTokens += u.promptTokens;
+      spent.completionTokens += u.completionTokens;
       last = e;
     }
   }
+  (last as LlmError).usage = spent;
   throw last;
+}
+
+/**
+ * Parses a generation's text against `schema` into its `value`.
+ * @throws LlmError (`LLM_OUTPUT`) carrying the generation's token usage.
+ */
+export function parseGeneration<T extends { text: string; usage: TokenUsage; value?: unknown }>(
+  g: T,
+  schema: JsonSchema,
+  where: string,
+): T {
+  try {
+    g.value = parseJsonOutput(g.text, schema, where);
+  } catch (e) {
+    if (e instanceof LlmError) e.usage = g.usage;
+    throw e;
+  }
+  return g;
 }

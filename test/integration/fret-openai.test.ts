@@ -120,6 +120,9 @@ describe('FRet against an OpenAI-compatible server with scripted answers', () =>
     expect(byIndex(1)).toMatchObject({ status: 'failed', reason: 'malformed-json', attempts: 4 });
     // The LLM layer retries unparseable output itself before FRet counts an attempt.
     expect(seen.get(1)).toBeGreaterThan(4);
+    // Rejected answers still cost tokens, and count: 4 attempts x 3 requests x (100 + 20) tokens.
+    expect(byIndex(1)).toMatchObject({ prompt_tokens: 1200, completion_tokens: 240 });
+    expect(byIndex(2)).toMatchObject({ prompt_tokens: 1200, completion_tokens: 240 });
     expect(byIndex(2)).toMatchObject({ status: 'failed', reason: 'refusal', attempts: 4 });
     expect(byIndex(3)).toMatchObject({ status: 'ok', attempts: 2 });
     expect(JSON.parse(byIndex(3)?.history ?? '')[0].reason).toBe('copy');

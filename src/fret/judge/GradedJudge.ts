@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors/UsageError.js';
-import { isLlmError } from '../../llm/errors/LlmError.js';
+import { failedCallUsage, isLlmError } from '../../llm/errors/LlmError.js';
 import type { LanguageModel } from '../../llm/types.js';
 import { orderDescending, ranksDescending } from '../fusion.js';
 import { passageForPrompt } from '../generate.js';
@@ -91,6 +91,10 @@ export class GradedJudge implements Judge {
             if (typeof g === 'number' && Number.isInteger(g) && g >= 0 && g <= this.#max) return g;
           } catch (e) {
             if (!isLlmError(e, 'LLM_OUTPUT')) throw e;
+            // A rejected answer still cost tokens.
+            const spent = failedCallUsage(e);
+            promptTokens += spent.promptTokens;
+            completionTokens += spent.completionTokens;
           }
         }
         return Number.NaN; // never parsed: ranks last, and shows as null in the example's scores

@@ -13,7 +13,7 @@ import { silentReporter } from '../../util/Reporter.js';
 import { throwIfAborted } from '../abort.js';
 import { DEFAULT_GENERATE } from '../defaults.js';
 import { LlmError } from '../errors/LlmError.js';
-import { checkJsonSchema, parseJsonOutput, retryOnBadJson } from '../jsonOutput.js';
+import { checkJsonSchema, parseGeneration, retryOnBadJson } from '../jsonOutput.js';
 import { SerialQueue } from '../serialQueue.js';
 import type {
   ContinuationScore,
@@ -195,10 +195,10 @@ class LlamaProvider implements LanguageModel {
         if (finishReason === 'length') {
           throw new LlmError(
             `${this.id}: JSON output was cut off at maxTokens=${options.maxTokens ?? 256}; raise maxTokens or bound strings with maxLength in the schema.`,
-            { code: 'LLM_OUTPUT' },
+            { code: 'LLM_OUTPUT', usage },
           );
         }
-        gen.value = parseJsonOutput(res.response, options.jsonSchema, this.id);
+        parseGeneration(gen, options.jsonSchema, this.id);
       }
       return gen;
     } finally {

@@ -6,10 +6,9 @@
  */
 import { UsageError } from '../../errors/UsageError.js';
 import type { Reporter } from '../../util/Reporter.js';
-import { DEFAULT_GENERATE } from '../defaults.js';
 import { LlmError } from '../errors/LlmError.js';
 import { isProviderHttpError } from '../errors/ProviderHttpError.js';
-import { checkJsonSchema, parseJsonOutput, retryOnBadJson } from '../jsonOutput.js';
+import { checkJsonSchema, parseGeneration, retryOnBadJson } from '../jsonOutput.js';
 import type {
   ChatMessage,
   ContinuationScore,
@@ -23,7 +22,18 @@ import type {
 } from '../types.js';
 import { detectLogprobSupport, type LogprobSupport } from './detectCapabilities.js';
 import { HttpClient, type HttpStats } from './HttpClient.js';
-import { completionLogprobs, continuationLogProb, firstTokenTopLogprobs, labelLogProb } from './logprobs.js';
+import { firstTokenTopLogprobs, labelLogProb } from './logprobs.js';
+import {
+  CHAT_PATH,
+  COMPLETIONS_PATH,
+  chatBody,
+  echoScoreBody,
+  jsonSchemaFormat,
+  readChatCompletion,
+  readEchoScores,
+  responseUsage,
+  topLogprobsBody,
+} from './requests.js';
 import { type RetryPolicy, resolveRetryPolicy } from './retryPolicy.js';
 
 /** Options of {@link createOpenAIProvider}. */
@@ -177,13 +187,12 @@ class OpenAIModel implements OpenAIProvider {
     checkJsonSchema(schema);
     const seed = options.seed ?? 0;
     if (this.jsonMode !== 'prompt') {
-      const format = { type: 'json_schema', json_schema: { name: 'output', schema, strict: true } };
+      const format = jsonSchemaFormat(schema);
       try {
         return await retryOnBadJson(async (i) => {
           const g = await this.chat(messages, { ...options, seed: seed + i }, format);
           this.jsonMode = 'schema';
-          g.value = parseJsonOutput(g.text, schema, this.id);
-          return g;
+          return parseGeneration(g, schema, this.id);
         });
       } catch (e) {
         // Servers without structured output answer 400/422 to the response_format; fall back for good.
@@ -197,8 +206,7 @@ class OpenAIModel implements OpenAIProvider {
     const instructed = withSchemaInstruction(messages, schema);
     return retryOnBadJson(async (i) => {
       const g = await this.chat(instructed, { ...options, seed: seed + i }, undefined);
-      g.value = parseJsonOutput(g.text, schema, this.id);
-      return g;
+      return parseGeneration(g, schema, this.id);
     });
   }
 
@@ -207,31 +215,13 @@ class OpenAIModel implements OpenAIProvider {
     options: GenerateOptions,
     responseFormat: unknown,
   ): Promise<Generation> {
-    const body: Record<string, unknown> = {
-      model: this.model,
-      messages,
-      max_tokens: options.maxTokens ?? DEFAULT_GENERATE.maxTokens,
-      temperature: options.temperature ?? DEFAULT_GENERATE.temperature,
-      seed: options.seed ?? DEFAULT_GENERATE.seed,
-    };
-    if (options.stop && options.stop.length > 0) body.stop = options.stop;
-    if (responseFormat) body.response_format = responseFormat;
-    const r = (await this.http.postJson('/chat/completions', body, options.signal)) as {
-      choices?: Array<{ message?: { content?: string | null }; finish_reason?: string }>;
-      usage?: { prompt_tokens?: number; completion_tokens?: number };
-    };
-    const choice = r?.choices?.[0];
-    if (typeof choice?.message?.content !== 'string') {
-      throw new LlmError(`${this.id}: chat response has no choices[0].message.content.`, {
-        code: 'LLM_OUTPUT',
-      });
-    }
-    const usage = this.count(r.usage);
-    return {
-      text: choice.message.content,
-      finishReason: choice.finish_reason === 'length' ? 'length' : 'stop',
-      usage,
-    };
+    const r = await this.http.postJson(
+      CHAT_PATH,
+      chatBody(this.model, messages, options, responseFormat),
+      options.signal,
+    );
+    this.count(responseUsage(r));
+    return readChatCompletion(r, this.id);
   }
 
   async scoreContinuations(
@@ -261,23 +251,13 @@ class OpenAIModel implements OpenAIProvider {
     options: ScoreOptions,
   ): Promise<ContinuationScore[]> {
     // One request for all continuations: the prompt field takes a list (vLLM, llama.cpp server, OpenAI).
-    const r = (await this.http.postJson(
-      '/completions',
-      {
-        model: this.model,
-        prompt: continuations.map((c) => prompt + c),
-        max_tokens: 0,
-        echo: true,
-        logprobs: 1,
-        temperature: 0,
-      },
+    const r = await this.http.postJson(
+      COMPLETIONS_PATH,
+      echoScoreBody(this.model, prompt, continuations),
       options.signal,
-    )) as { usage?: { prompt_tokens?: number; completion_tokens?: number } };
-    this.count(r?.usage);
-    return continuations.map((_, i) => {
-      const s = continuationLogProb(completionLogprobs(r, i, this.id), prompt.length, this.id);
-      return { ...s, exact: true, method: 'prompt-logprobs' as const };
-    });
+    );
+    this.count(responseUsage(r));
+    return readEchoScores(r, prompt.length, continuations.length, this.id);
   }
 
   private async scoreByTopK(
@@ -287,12 +267,12 @@ class OpenAIModel implements OpenAIProvider {
   ): Promise<ContinuationScore[]> {
     const messages: ChatMessage[] =
       typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : [...prompt];
-    const r = (await this.http.postJson(
-      '/chat/completions',
-      { model: this.model, messages, max_tokens: 1, temperature: 0, logprobs: true, top_logprobs: this.topK },
+    const r = await this.http.postJson(
+      CHAT_PATH,
+      topLogprobsBody(this.model, messages, this.topK),
       options.signal,
-    )) as { usage?: { prompt_tokens?: number; completion_tokens?: number } };
-    this.count(r?.usage);
+    );
+    this.count(responseUsage(r));
     const top = firstTokenTopLogprobs(r, this.id);
     const floor = Math.min(...top.map((t) => t.logprob));
     return continuations.map((c) => {
@@ -308,8 +288,7 @@ class OpenAIModel implements OpenAIProvider {
     });
   }
 
-  private count(u: { prompt_tokens?: number; completion_tokens?: number } | undefined): TokenUsage {
-    const usage = { promptTokens: u?.prompt_tokens ?? 0, completionTokens: u?.completion_tokens ?? 0 };
+  private count(usage: TokenUsage): TokenUsage {
     this.totals.promptTokens += usage.promptTokens;
     this.totals.completionTokens += usage.completionTokens;
     this.totals.calls++;

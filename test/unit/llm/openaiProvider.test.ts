@@ -217,6 +217,29 @@ describe('OpenAI-compatible provider', () => {
     expect(server.count()).toBe(3);
   });
 
+  it('counts the tokens of rejected JSON answers: in the result after a retry, in the final error', async () => {
+    const usage = { prompt_tokens: 7, completion_tokens: 2 };
+    const answers = ['not json', '{"task": 3}', '{"task": "ok"}'];
+    const { llm } = await setup({
+      routes: {
+        'POST /v1/chat/completions': ({ routeSeq }) => ({
+          json: { choices: [{ message: { content: answers[(routeSeq - 1) % 3] } }], usage },
+        }),
+      },
+    });
+    const schema = { type: 'object', required: ['task'], properties: { task: { type: 'string' } } };
+    const g = await llm.generate('x', { jsonSchema: schema });
+    expect(g.value).toEqual({ task: 'ok' });
+    expect(g.usage).toEqual({ promptTokens: 21, completionTokens: 6 });
+    // A call whose three answers all fail its schema.
+    const bad = await llm
+      .generate('y', { jsonSchema: { ...schema, properties: { task: { type: 'boolean' } } } })
+      .catch((e: unknown) => e);
+    expect(isLlmError(bad, 'LLM_OUTPUT')).toBe(true);
+    expect((bad as { usage?: unknown }).usage).toEqual({ promptTokens: 21, completionTokens: 6 });
+    expect(llm.usage()).toMatchObject({ promptTokens: 42, completionTokens: 12, calls: 6 });
+  });
+
   it('sends the key from the named variable and never puts it in errors', async () => {
     process.env.GECKO_TEST_LLM_KEY = 'sk-secret-123456';
     try {
