@@ -2,12 +2,14 @@
  * A caching {@link LanguageModel} wrapper that stores every call in the workspace database, so re-running a
  * job makes zero model calls. Generations are keyed per call; scores per (prompt, continuation), so a call
  * whose continuations are partly cached asks the model only for the rest. Concurrent identical calls share
- * one model call.
+ * one model call. Rows imported from a provider's batch service (`source = 'batch'`) are read like any
+ * other, including `generate-error` rows (a batch answer the LLM layer rejected), which replay as the
+ * same `LlmError` the live call would have raised.
  */
-import type { Statement } from 'better-sqlite3';
-import { sha256, stableStringify } from '../../util/hash.js';
+
+import { sha256 } from '../../util/hash.js';
 import type { Workspace } from '../../workspace/Workspace.js';
-import { DEFAULT_GENERATE } from '../defaults.js';
+import { LlmError } from '../errors/LlmError.js';
 import type {
   ContinuationScore,
   GenerateOptions,
@@ -18,12 +20,18 @@ import type {
   ScoreOptions,
   TokenUsage,
 } from '../types.js';
-import { LLM_CACHE_COMPONENT, LLM_CACHE_MIGRATIONS } from './llmCacheSchema.js';
+import { generateCacheKey, scoreCacheKey } from './cacheKeys.js';
+import { type LlmCacheRow, LlmCacheTable } from './LlmCacheTable.js';
 
 /** Options of {@link withLlmCache}. */
 export interface LlmCacheOptions {
   /** false: neither read nor write the cache (`--no-cache`); statistics still count calls. @default true */
   enabled?: boolean;
+  /**
+   * Read the cache but never write it: for planning which calls a job still needs (batch export, the
+   * cache-only check), where the wrapped model answers with placeholders. @default false
+   */
+  readOnly?: boolean;
 }
 
 /** Hit/miss statistics and token accounting of one cached model (one job). */
@@ -32,6 +40,8 @@ export interface LlmCacheStats {
   hits: number;
   /** Calls that went to the model. */
   misses: number;
+  /** Of the hits, those answered by a provider's batch service (imported with `gecko fret import-batch`). */
+  batchHits: number;
   /** Tokens the model used for this job's misses. */
   spent: TokenUsage;
   /** Tokens the cached generations originally cost (what the hits saved). */
@@ -42,12 +52,6 @@ export interface LlmCacheStats {
 export interface CachedLanguageModel extends LanguageModel {
   readonly inner: LanguageModel;
   stats(): LlmCacheStats;
-}
-
-interface Row {
-  result: string;
-  prompt_tokens: number;
-  completion_tokens: number;
 }
 
 /**
@@ -62,36 +66,47 @@ export function withLlmCache(
   workspace: Workspace,
   options: LlmCacheOptions = {},
 ): CachedLanguageModel {
-  workspace.migrate(LLM_CACHE_COMPONENT, LLM_CACHE_MIGRATIONS);
-  return new CachedModel(model, workspace, options.enabled ?? true);
+  return new CachedModel(
+    model,
+    new LlmCacheTable(workspace),
+    options.enabled ?? true,
+    options.readOnly ?? false,
+  );
 }
 
 class CachedModel implements CachedLanguageModel {
   readonly id: string;
-  private readonly get: Statement<[string], Row>;
-  private readonly put: Statement<[string, string, string, string, number, number, number]>;
   private readonly inflight = new Map<string, Promise<unknown>>();
-  private readonly counts = { hits: 0, misses: 0, saved: { promptTokens: 0, completionTokens: 0 } };
+  private readonly counts = {
+    hits: 0,
+    misses: 0,
+    batchHits: 0,
+    saved: { promptTokens: 0, completionTokens: 0 },
+  };
   private readonly usageAtStart: TokenUsage;
 
   constructor(
     readonly inner: LanguageModel,
-    workspace: Workspace,
+    private readonly table: LlmCacheTable,
     private readonly enabled: boolean,
+    private readonly readOnly: boolean,
   ) {
     this.id = inner.id;
-    this.get = workspace.db.prepare(
-      'SELECT result, prompt_tokens, completion_tokens FROM llm_cache WHERE key = ?',
-    );
-    this.put = workspace.db.prepare(
-      'INSERT OR REPLACE INTO llm_cache(key, model, op, result, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
     const u = inner.usage();
     this.usageAtStart = { promptTokens: u.promptTokens, completionTokens: u.completionTokens };
   }
 
-  private key(op: string, payload: unknown): string {
-    return sha256(stableStringify({ model: this.id, op, payload }));
+  private lookup(key: string): LlmCacheRow | undefined {
+    return this.enabled ? this.table.get(key) : undefined;
+  }
+
+  private hit(row: LlmCacheRow, tokens: boolean): void {
+    this.counts.hits++;
+    if (row.source === 'batch') this.counts.batchHits++;
+    if (tokens) {
+      this.counts.saved.promptTokens += row.prompt_tokens;
+      this.counts.saved.completionTokens += row.completion_tokens;
+    }
   }
 
   /** Runs `compute` once per key at a time (concurrent identical calls share it). */
@@ -104,37 +119,23 @@ class CachedModel implements CachedLanguageModel {
   }
 
   async generate(input: PromptInput, options: GenerateOptions = {}): Promise<Generation> {
-    const key = this.key('generate', {
-      input,
-      maxTokens: options.maxTokens ?? DEFAULT_GENERATE.maxTokens,
-      temperature: options.temperature ?? DEFAULT_GENERATE.temperature,
-      seed: options.seed ?? DEFAULT_GENERATE.seed,
-      stop: options.stop ?? [],
-      jsonSchema: options.jsonSchema,
-    });
-    if (this.enabled) {
-      const row = this.get.get(key);
-      if (row) {
-        this.counts.hits++;
-        this.counts.saved.promptTokens += row.prompt_tokens;
-        this.counts.saved.completionTokens += row.completion_tokens;
-        return JSON.parse(row.result) as Generation;
+    const key = generateCacheKey(this.id, input, options);
+    const row = this.lookup(key);
+    if (row) {
+      this.hit(row, true);
+      if (row.op === 'generate-error') {
+        const e = JSON.parse(row.result) as { code: string; message: string };
+        throw new LlmError(e.message, {
+          code: e.code,
+          usage: { promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens },
+        });
       }
+      return JSON.parse(row.result) as Generation;
     }
     return this.shared(key, async () => {
       this.counts.misses++;
       const g = await this.inner.generate(input, options);
-      if (this.enabled) {
-        this.put.run(
-          key,
-          this.id,
-          'generate',
-          JSON.stringify(g),
-          g.usage.promptTokens,
-          g.usage.completionTokens,
-          Date.now(),
-        );
-      }
+      if (this.enabled && !this.readOnly) this.table.put(key, this.id, 'generate', g, g.usage);
       return g;
     });
   }
@@ -144,17 +145,17 @@ class CachedModel implements CachedLanguageModel {
     continuations: readonly string[],
     options: ScoreOptions = {},
   ): Promise<ContinuationScore[]> {
-    const keys = continuations.map((continuation) => this.key('score', { prompt, continuation }));
+    const keys = continuations.map((continuation) => scoreCacheKey(this.id, prompt, continuation));
     const out: Array<ContinuationScore | undefined> = keys.map((k) => {
-      if (!this.enabled) return undefined;
-      const row = this.get.get(k);
+      const row = this.lookup(k);
       if (!row) return undefined;
       const s = JSON.parse(row.result) as ContinuationScore;
       // A cached top-k bound does not satisfy a call that needs exact scores.
-      return options.requireExact && !s.exact ? undefined : s;
+      if (options.requireExact && !s.exact) return undefined;
+      this.hit(row, false);
+      return s;
     });
     const missing = out.flatMap((s, i) => (s === undefined ? [i] : []));
-    this.counts.hits += continuations.length - missing.length;
     if (missing.length > 0) {
       const batchKey = sha256(missing.map((i) => keys[i]).join(','));
       const scores = await this.shared(batchKey, async () => {
@@ -164,17 +165,10 @@ class CachedModel implements CachedLanguageModel {
           missing.map((i) => continuations[i] as string),
           options,
         );
-        if (this.enabled) {
+        if (this.enabled && !this.readOnly) {
           s.forEach((score, j) => {
-            this.put.run(
-              keys[missing[j] as number] as string,
-              this.id,
-              'score',
-              JSON.stringify(score),
-              0,
-              0,
-              Date.now(),
-            );
+            const key = keys[missing[j] as number] as string;
+            this.table.put(key, this.id, 'score', score, { promptTokens: 0, completionTokens: 0 });
           });
         }
         return s;
@@ -199,6 +193,7 @@ class CachedModel implements CachedLanguageModel {
     return {
       hits: this.counts.hits,
       misses: this.counts.misses,
+      batchHits: this.counts.batchHits,
       spent: {
         promptTokens: u.promptTokens - this.usageAtStart.promptTokens,
         completionTokens: u.completionTokens - this.usageAtStart.completionTokens,
