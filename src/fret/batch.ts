@@ -1,8 +1,12 @@
 import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Corpus } from '../corpus/Corpus.js';
 import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
+import type { BatchResultsSummary } from '../llm/batch/importBatchResults.js';
+import { importMineBatch } from './batchMine.js';
 import { checkGeneration } from './checks.js';
 import { writeJsonl } from './dataset.js';
 import type { TaskFamily } from './families.js';
@@ -83,6 +87,11 @@ export async function exportGenerateBatch(
     });
   }
   await writeJsonl(outFile, lines);
+  store.logBatch(run, 'generate', {
+    action: 'export',
+    file: resolve(outFile),
+    counts: { requests: lines.length },
+  });
   return { requests: lines.length, finished: finished.size };
 }
 
@@ -194,7 +203,57 @@ export async function importGenerateBatch(
     }
     store.putQuery(run, row);
   }
+  store.logBatch(run, 'generate', { action: 'import', file: resolve(resultsFile), counts: { ...summary } });
   return summary;
+}
+
+/** What {@link importBatch} did: which step the file answered, and that step's counts. */
+export type BatchImport =
+  | ({ stage: 'generate' } & BatchImportSummary)
+  | ({ stage: 'mine' } & BatchResultsSummary);
+
+/**
+ * Imports a Batch API output file of either step, told apart by its custom ids: `fret-gen/…` (step 1:
+ * checked and recorded as queries) or `fret-mine-…` (step 2: answers stored in the LLM cache, so that
+ * `gecko fret mine` with the same options runs from it).
+ * @throws UsageError for an empty file; InputError naming `file:line` for malformed lines.
+ */
+export async function importBatch(
+  corpus: Corpus,
+  resultsFile: string,
+  options: { run?: string } = {},
+): Promise<BatchImport> {
+  try {
+    await access(resultsFile);
+  } catch (e) {
+    throw new InputError({ file: resultsFile }, `cannot read the results file: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  const first = await firstCustomId(resultsFile);
+  if (first === undefined) throw new UsageError(`${resultsFile} holds no results`);
+  if (first.startsWith('fret-gen/'))
+    return { stage: 'generate', ...(await importGenerateBatch(corpus, resultsFile, options)) };
+  return { stage: 'mine', ...(await importMineBatch(corpus, resultsFile)) };
+}
+
+/** The custom id of the first non-empty line ('' when it has none: the importer then names the line). */
+async function firstCustomId(file: string): Promise<string | undefined> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      try {
+        const id = (JSON.parse(line) as { custom_id?: unknown }).custom_id;
+        return typeof id === 'string' ? id : '';
+      } catch {
+        return '';
+      }
+    }
+    return undefined;
+  } finally {
+    lines.close();
+  }
 }
 
 interface BatchResultLine {

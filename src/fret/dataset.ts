@@ -5,7 +5,7 @@ import { atomicWriteFile } from '../util/atomicWrite.js';
 import { VERSION } from '../version.js';
 import type { FretExample } from './mine.js';
 import { relabelStats } from './selection.js';
-import type { FretStore } from './store.js';
+import type { BatchLogEntry, FretStore } from './store.js';
 
 /** File names inside a FRet dataset folder. */
 export const DATASET_FILES = {
@@ -45,6 +45,12 @@ export interface DatasetManifest {
   /** Content hashes of every prompt used (generate, query likelihood, relevance, graded). */
   prompts: Record<string, { source: string; sha256: string }>;
   config: { generate: Record<string, unknown> | null; mine: Record<string, unknown> };
+  /**
+   * Present when LLM work of the run went through a provider's batch service: the Batch API files of
+   * step 1 (`generate`) and of this mining job (`mine`; its scores were then read from the LLM cache the
+   * imports filled), with their counts.
+   */
+  batch?: { generate: BatchLogEntry[]; mine: BatchLogEntry[] };
   files: { jsonl: string; parquet: string | null };
 }
 
@@ -119,6 +125,7 @@ export async function writeDataset(
     tokens: { generate: genTokens, mine: tokens },
     prompts: { ...(genPrompt ? { generate: genPrompt } : {}), ...args.prompts },
     config: { generate: generateConfig, mine: mineConfig },
+    ...batchSection(store, run, job),
     files: { jsonl: DATASET_FILES.jsonl, parquet: args.parquet ? DATASET_FILES.parquet : null },
   };
   await atomicWriteFile(join(outDir, DATASET_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -127,15 +134,19 @@ export async function writeDataset(
 
 /**
  * Writes values as JSON lines to a temporary file in ~1 MB chunks and renames it over `path`: bounded
- * memory for millions of examples, and readers never see a torn file. Creates the folder.
+ * memory for millions of examples (values may be produced asynchronously), and readers never see a torn
+ * file. Creates the folder.
  */
-export async function writeJsonl(path: string, values: Iterable<unknown>): Promise<void> {
+export async function writeJsonl(
+  path: string,
+  values: Iterable<unknown> | AsyncIterable<unknown>,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const file = await open(tmp, 'w');
   try {
     let chunk = '';
-    for (const v of values) {
+    for await (const v of values) {
       chunk += `${JSON.stringify(v)}\n`;
       if (chunk.length > 1 << 20) {
         await file.write(chunk);
@@ -176,6 +187,12 @@ export function toParquet(examples: readonly FretExample[]): ArrayBuffer {
       { name: 'llm', data: json((e) => e.llm), type: 'JSON' },
     ],
   });
+}
+
+function batchSection(store: FretStore, run: string, job: string): Pick<DatasetManifest, 'batch'> {
+  const generate = store.batchLog(run, 'generate');
+  const mine = store.batchLog(run, job);
+  return generate.length + mine.length > 0 ? { batch: { generate, mine } } : {};
 }
 
 function sortKeys(o: Record<string, number>): Record<string, number> {

@@ -3,7 +3,22 @@
  * examples. Step 1 `generateQueries`, step 2 `minePairs`, then `writeDataset`; `mergeDatasets` combines
  * shards, `exportSentenceTransformers` and the batch functions move data in and out.
  */
-export { type BatchImportSummary, exportGenerateBatch, importGenerateBatch } from './batch.js';
+export {
+  type BatchImport,
+  type BatchImportSummary,
+  exportGenerateBatch,
+  importBatch,
+  importGenerateBatch,
+} from './batch.js';
+export {
+  exportMineBatch,
+  importMineBatch,
+  type JudgeFactory,
+  MINE_BATCH_PREFIX,
+  type MineBatchExport,
+  type MineBatchOptions,
+  missingMineCalls,
+} from './batchMine.js';
 export { type CheckResult, checkGeneration, type GenerationFailure, type OutputChecks } from './checks.js';
 export { DATASET_FILES, type DatasetManifest, writeDataset } from './dataset.js';
 export { exportSentenceTransformers, type StExportOptions, type StTriplet } from './exportSt.js';

@@ -116,14 +116,7 @@ export async function minePairs(
   const store = new FretStore(corpus.workspace);
   store.ensureJob(run, job, config);
   const shard = options.shard ?? WHOLE;
-  const queries = store.queries(run, 'ok').filter((q) => inShard(q.item_id, shard));
-  if (queries.length === 0 && store.queries(run).length === 0) {
-    throw new UsageError(
-      `run "${run}" has no queries: run "gecko fret generate" first, or pass --queries FILE`,
-    );
-  }
-  const finished = store.finishedExampleIds(run, job);
-  const todo = queries.filter((q) => !finished.has(q.item_id));
+  const { queries, finished, todo } = mineWork(store, run, job, shard);
   const times: StageTimes = {};
   const progress = reporter.progress('fret mine', { total: todo.length, unit: 'queries' });
   reporter.info(
@@ -157,6 +150,47 @@ export async function minePairs(
   };
 }
 
+/**
+ * The queries of a mining job: those of the run (in the shard), which are finished, and which are still to
+ * do. Shared by `minePairs` and the batch export, so both see the same work.
+ * @throws UsageError when the run has no queries at all.
+ */
+export function mineWork(
+  store: FretStore,
+  run: string,
+  job: string,
+  shard: Shard,
+): { queries: QueryRow[]; finished: Set<string>; todo: QueryRow[] } {
+  const queries = store.queries(run, 'ok').filter((q) => inShard(q.item_id, shard));
+  if (queries.length === 0 && store.queries(run).length === 0) {
+    throw new UsageError(
+      `run "${run}" has no queries: run "gecko fret generate" first, or pass --queries FILE`,
+    );
+  }
+  const finished = store.finishedExampleIds(run, job);
+  return { queries, finished, todo: queries.filter((q) => !finished.has(q.item_id)) };
+}
+
+/**
+ * The ids of a query's N candidates in retriever order, with their retrieval scores. Gecko keeps p_seed in
+ * the pool (§4.3): when the retriever missed it, it takes the N-th slot. Shared by `minePairs` and the
+ * batch export, so a batch is asked about exactly the candidates the live job ranks.
+ */
+export async function mineCandidateIds(
+  retriever: Retriever,
+  q: Pick<QueryRow, 'task' | 'query' | 'seed_id'>,
+  n: number,
+): Promise<{ ids: string[]; retrieval: Map<string, number> }> {
+  const hits = await retriever.retrieve({ task: q.task as string, query: q.query as string }, n);
+  const retrieval = new Map(hits.map((h) => [h.id, h.score]));
+  const ids = hits.slice(0, n).map((h) => h.id);
+  if (q.seed_id !== null && !ids.includes(q.seed_id)) {
+    if (ids.length >= n) ids[n - 1] = q.seed_id;
+    else ids.push(q.seed_id);
+  }
+  return { ids, retrieval };
+}
+
 interface MineContext {
   run: string;
   job: string;
@@ -181,15 +215,8 @@ async function mineOne(
   const task = q.task as string;
   const query = q.query as string;
   const t0 = performance.now();
-  const hits = await retriever.retrieve({ task, query }, n);
+  const { ids, retrieval } = await mineCandidateIds(retriever, q, n);
   const t1 = performance.now();
-  const retrieval = new Map(hits.map((h) => [h.id, h.score]));
-  const ids = hits.slice(0, n).map((h) => h.id);
-  // Gecko keeps p_seed in the pool (§4.3): when the retriever missed it, it takes the N-th slot.
-  if (q.seed_id !== null && !ids.includes(q.seed_id)) {
-    if (ids.length >= n) ids[n - 1] = q.seed_id;
-    else ids.push(q.seed_id);
-  }
   const passages = corpus.getMany(ids);
   const t2 = performance.now();
   add(ctx.times, 'retrieve', t1 - t0);

@@ -9,6 +9,8 @@ import type { Migration } from '../workspace/Workspace.js';
  * - `fret_queries`: step 1, one row per seed (or imported query): the task and query, or why it failed.
  * - `fret_examples`: step 2, one row per (mining job, item): the finished example as JSON, or the failure.
  * - `fret_vectors`: passage embeddings of a dense retriever, per embedder id, so a restart re-embeds nothing.
+ * - `fret_batches` (v2): the Batch API files a job's LLM work went through (exports and imports with their
+ *   counts), so the manifest says which results came from a provider's batch service.
  */
 export const FRET_MIGRATIONS: readonly Migration[] = [
   {
@@ -54,6 +56,20 @@ export const FRET_MIGRATIONS: readonly Migration[] = [
         vector BLOB NOT NULL,
         PRIMARY KEY (embedder, passage_id)
       );
+    `,
+  },
+  {
+    version: 2,
+    up: `
+      CREATE TABLE fret_batches (
+        run TEXT NOT NULL,
+        job TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('export', 'import')),
+        file TEXT NOT NULL,
+        counts TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX fret_batches_job ON fret_batches(run, job);
     `,
   },
 ];

@@ -30,6 +30,16 @@ export interface ExampleRow {
   scored_tokens: number;
 }
 
+/** One Batch API file a job's LLM work went through (`fret_batches`). */
+export interface BatchLogEntry {
+  action: 'export' | 'import';
+  /** Absolute path of the request file (export) or result file (import). */
+  file: string;
+  /** Requests written (export), or result counts (import). */
+  counts: Record<string, number>;
+  at: string;
+}
+
 /** FRet's tables in a workspace, with the statements each stage needs. */
 export class FretStore {
   readonly db: Database.Database;
@@ -137,6 +147,23 @@ export class FretStore {
          VALUES (@run, @job, @item_id, @status, @reason, @example, @prompt_tokens, @completion_tokens, @scored_tokens)`,
     );
     this.#putExample.run({ run, job, ...row });
+  }
+
+  /** Records a batch export or import of a job (`job` is `generate` for step 1). */
+  logBatch(run: string, job: string, entry: Omit<BatchLogEntry, 'at'>): void {
+    this.db
+      .prepare('INSERT INTO fret_batches(run, job, action, file, counts, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(run, job, entry.action, entry.file, JSON.stringify(entry.counts), new Date().toISOString());
+  }
+
+  /** The batch files of a job, oldest first. */
+  batchLog(run: string, job: string): BatchLogEntry[] {
+    return this.db
+      .prepare<[string, string], { action: 'export' | 'import'; file: string; counts: string; at: string }>(
+        'SELECT action, file, counts, at FROM fret_batches WHERE run = ? AND job = ? ORDER BY rowid',
+      )
+      .all(run, job)
+      .map((r) => ({ ...r, counts: JSON.parse(r.counts) as Record<string, number> }));
   }
 
   /** All step-2 rows of a mining job, in item order. */

@@ -4,7 +4,15 @@
  * JSON schema for its (task, query) pairs and `scoreContinuations` for query and label likelihood.
  */
 
+export { type BatchRequestLine, batchRequestFor } from './batch/batchRequests.js';
+export {
+  type BatchResultCounts,
+  type BatchResultsSummary,
+  importBatchResults,
+} from './batch/importBatchResults.js';
+export { type RecordedCall, RecordingModel, type RecordingModelOptions } from './batch/RecordingModel.js';
 export { LLM_CACHE_COMPONENT, LLM_CACHE_MIGRATIONS } from './cache/llmCacheSchema.js';
+export { offlineModel } from './cache/offlineModel.js';
 export {
   type CachedLanguageModel,
   type LlmCacheOptions,
