@@ -66,8 +66,8 @@ export async function importBatchResults(workspace: Workspace, file: string): Pr
       const where: InputLocation = { file, line: n };
       const outcome = importLine(text, where, requests, cache);
       summary[outcome.kind]++;
-      const perLabel = (summary.labels[outcome.label] ??= { ok: 0, rejected: 0, failed: 0, stale: 0 });
-      perLabel[outcome.kind]++;
+      summary.labels[outcome.label] ??= { ok: 0, rejected: 0, failed: 0, stale: 0 };
+      (summary.labels[outcome.label] as BatchResultCounts)[outcome.kind]++;
       if (++inTransaction >= CHUNK) {
         db.exec('COMMIT');
         db.exec('BEGIN');
