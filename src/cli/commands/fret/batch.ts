@@ -1,33 +1,88 @@
 import type { Command } from 'commander';
 import { openCorpus } from '../../../corpus/Corpus.js';
-import { exportGenerateBatch, importGenerateBatch } from '../../../fret/batch.js';
+import { UsageError } from '../../../errors/UsageError.js';
+import { exportGenerateBatch, importBatch } from '../../../fret/batch.js';
+import { exportMineBatch } from '../../../fret/batchMine.js';
 import { DEFAULT_GENERATE } from '../../../fret/generate.js';
-import { contextFrom } from '../../context.js';
+import { createLanguageModel, parseModelSpec } from '../../../llm/modelSpec.js';
+import { type CliContext, contextFrom } from '../../context.js';
 import { addGenerateOptions, type GenerateArgs, generateOptionsFrom } from './generate.js';
+import { addMineJobOptions, MINE_JOB_OPTIONS, type MineJobArgs, mineJobFrom } from './mineOptions.js';
+
+type ExportArgs = GenerateArgs & MineJobArgs & { stage: string; model?: string; out: string };
+
+/** Step-1 options that mean nothing to step 2 (the shared --run, --shard, --max-passage-chars excepted). */
+const GENERATE_ONLY = [
+  'model',
+  'limit',
+  'seed',
+  'families',
+  'prompt',
+  'lang',
+  'retries',
+  'temperature',
+  'maxTokens',
+  'maxQueryChars',
+] as const;
+
+/** Refuses options of the other stage given on the command line (they would be silently ignored). */
+function checkStageOptions(cmd: Command, stage: 'generate' | 'mine'): void {
+  const foreign = stage === 'mine' ? GENERATE_ONLY : MINE_JOB_OPTIONS;
+  const given = foreign.filter((name) => cmd.getOptionValueSource(name) === 'cli');
+  if (given.length > 0) {
+    const flags = given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new UsageError(
+      `${flags.join(', ')} ${given.length === 1 ? 'does' : 'do'} not apply to --stage ${stage}`,
+    );
+  }
+}
 
 export function registerBatchCommands(fret: Command): void {
-  addGenerateOptions(
-    fret
-      .command('export-batch')
-      .description(
-        'write step-1 requests for the pending seeds as an OpenAI Batch API file (/v1/chat/completions)',
-      )
-      .requiredOption('--model <name>', 'model name put in each request body')
-      .requiredOption('--out <file>', 'request file (JSONL)'),
-  )
+  const exportCmd = fret
+    .command('export-batch')
+    .description(
+      'write the LLM requests a step still needs as an OpenAI Batch API file: step 1 (generate, the default) or step 2 (mine)',
+    )
+    .option(
+      '--stage <stage>',
+      'generate (step 1: one chat request per pending seed) or mine (step 2)',
+      'generate',
+    )
+    .requiredOption('--out <file>', 'request file (JSONL)')
+    .optionsGroup('Step 1 (--stage generate; --run, --shard and --max-passage-chars apply to both):')
+    .option('--model <name>', 'model name put in each request body (required with --stage generate)');
+  addGenerateOptions(exportCmd);
+  exportCmd.optionsGroup('Step 2 (--stage mine: the options of "gecko fret mine"):');
+  addMineJobOptions(exportCmd, { shared: false }).option(
+    '--llm-key-env <name>',
+    'environment variable holding the API key (only --judge auto asks the endpoint what it supports)',
+  );
+  exportCmd
     .addHelpText(
       'after',
       '\nUpload the file to the provider\'s batch service, then load its output with "gecko fret import-batch".\n' +
-        'Rejected answers are exported again (new sampling seed) by the next export-batch, up to --retries.\n\n' +
-        'Examples:\n  $ gecko fret export-batch --model gpt-4o-mini --limit 100000 --out requests.jsonl',
+        'Step 1: rejected answers are exported again (new sampling seed) by the next export-batch, up to --retries.\n' +
+        'Step 2: retrieval runs here; the file holds every LLM call "gecko fret mine" with the same options would\n' +
+        'still make (QL and RC as /v1/completions echo requests for --judge llm, chat requests for --judge graded),\n' +
+        'each the body the live openai: provider would send. After the import, "gecko fret mine ... --cache-only"\n' +
+        'ranks from the imported answers; failed or rejected requests go out again with the next export.\n\n' +
+        'Examples:\n' +
+        '  $ gecko fret export-batch --model gpt-4o-mini --limit 100000 --out requests.jsonl\n' +
+        '  $ gecko fret export-batch --stage mine --llm openai:https://api.example.com/v1#qwen2.5-7b --judge llm -n 20 --out mine-requests.jsonl',
     )
-    .action(async (args: GenerateArgs & { model: string; out: string }, cmd: Command) => {
+    .action(async (args: ExportArgs, cmd: Command) => {
       const ctx = contextFrom(cmd);
+      if (args.stage !== 'generate' && args.stage !== 'mine')
+        throw new UsageError(`--stage must be generate or mine, got "${args.stage}"`);
+      checkStageOptions(cmd, args.stage);
+      if (args.stage === 'mine') return exportMine(args, ctx);
+      if (!args.model)
+        throw new UsageError('--stage generate needs --model NAME (the model name in each request)');
       const corpus = openCorpus(ctx.work);
       try {
         const s = await exportGenerateBatch(corpus, args.model, args.out, generateOptionsFrom(args));
         ctx.print(
-          s,
+          { stage: 'generate', ...s },
           () => `wrote ${s.requests} requests to ${args.out} (${s.finished} seeds already finished)`,
         );
       } finally {
@@ -38,26 +93,65 @@ export function registerBatchCommands(fret: Command): void {
   fret
     .command('import-batch')
     .description(
-      'read an OpenAI Batch API output file into the run: check each answer, record queries and failures',
+      'read an OpenAI Batch API output file of either step: step 1 answers are checked and recorded as queries, step 2 answers go into the LLM cache',
     )
     .argument('<results>', 'batch output file (JSONL)')
-    .option('--run <name>', 'run name', DEFAULT_GENERATE.run)
+    .option('--run <name>', 'run name (step 1; step-2 requests know their run)', DEFAULT_GENERATE.run)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ gecko fret import-batch batch_output.jsonl && gecko fret mine --llm llama:./m.gguf',
+      '\nThe step is told by the custom ids the export wrote. Importing a file twice changes nothing.\n\n' +
+        'Examples:\n' +
+        '  $ gecko fret import-batch batch_output.jsonl && gecko fret mine --llm llama:./m.gguf\n' +
+        '  $ gecko fret import-batch mine_output.jsonl && gecko fret mine --llm openai:https://api.example.com/v1#qwen2.5-7b --judge llm --cache-only',
     )
     .action(async (results: string, args: { run: string }, cmd: Command) => {
       const ctx = contextFrom(cmd);
       const corpus = openCorpus(ctx.work);
       try {
-        const s = await importGenerateBatch(corpus, results, { run: args.run });
-        ctx.print(
-          s,
-          () =>
-            `imported: ${s.ok} queries, ${s.retry} to retry (export again), ${s.failed} failed for good, ${s.stale} stale results ignored`,
+        const s = await importBatch(corpus, results, { run: args.run });
+        ctx.print(s, () =>
+          s.stage === 'generate'
+            ? `imported: ${s.ok} queries, ${s.retry} to retry (export again), ${s.failed} failed for good, ${s.stale} stale results ignored`
+            : `imported into the LLM cache: ${s.ok} answers, ${s.rejected} rejected by the LLM layer (the next export asks again as the live job would), ` +
+              `${s.failed} failed at the provider (export again), ${s.stale} already imported`,
         );
       } finally {
         corpus.close();
       }
     });
+}
+
+async function exportMine(args: ExportArgs, ctx: CliContext): Promise<void> {
+  if (!args.llm)
+    throw new UsageError(
+      '--stage mine needs --llm openai:URL#model: the model "gecko fret mine" will run with',
+    );
+  const job = mineJobFrom(args);
+  if (parseModelSpec(args.llm).provider !== 'openai')
+    throw new UsageError(
+      `batch requests are OpenAI-format: --llm must be an openai:URL#model spec, got "${args.llm}"`,
+    );
+  // The live provider makes no request until called; only --judge auto probes it.
+  const llm = await createLanguageModel(args.llm, { apiKeyEnv: args.llmKeyEnv, reporter: ctx.reporter });
+  const corpus = openCorpus(ctx.work);
+  try {
+    await job.importQueries(corpus, ctx.reporter);
+    const retriever = await job.retriever(corpus, ctx.reporter);
+    const s = await exportMineBatch(corpus, llm, (m) => job.judgeFor(m), args.out, {
+      run: job.run,
+      retriever,
+      candidates: job.candidates,
+      negative: job.negative,
+      shard: job.shard,
+      reporter: ctx.reporter,
+    });
+    ctx.print({ stage: 'mine', ...s }, () =>
+      s.requests === 0
+        ? `nothing to export: the cache answers every pending query (${s.ready}); run "gecko fret mine" with the same options and --cache-only`
+        : `wrote ${s.requests} requests for ${s.queries} queries to ${args.out} (job ${s.job}; ${s.ready} queries need nothing more, ${s.finished} already mined)`,
+    );
+  } finally {
+    await llm.close();
+    corpus.close();
+  }
 }

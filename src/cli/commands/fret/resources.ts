@@ -11,6 +11,7 @@ import {
   type Retriever,
 } from '../../../fret/retrieve/Retriever.js';
 import type { NegativeRule } from '../../../fret/selection.js';
+import { offlineModel } from '../../../llm/cache/offlineModel.js';
 import { type CachedLanguageModel, withLlmCache } from '../../../llm/cache/withLlmCache.js';
 import { createLanguageModel } from '../../../llm/modelSpec.js';
 import type { Embedder } from '../../../model/Embedder.js';
@@ -45,10 +46,27 @@ export async function openLlm(
   return withLlmCache(model, workspace, { enabled: args.cache });
 }
 
+/**
+ * The `--llm` model's cached answers only (`--cache-only`): a call the workspace cache cannot answer fails
+ * with `LLM_OFFLINE` instead of reaching the model. The spec is opened only for its id (the cache keys'
+ * model identity), so no API key is needed.
+ */
+export async function openOffline(
+  args: { llm: string },
+  workspace: Workspace,
+  reporter: Reporter,
+): Promise<CachedLanguageModel> {
+  const model = await createLanguageModel(args.llm, { reporter });
+  const id = model.id;
+  await model.close();
+  return withLlmCache(offlineModel(id), workspace);
+}
+
 /** One line on the cache's effect, for the command's summary. */
 export function cacheLine(llm: CachedLanguageModel): string {
   const s = llm.stats();
-  return `llm cache: ${s.hits} hits, ${s.misses} misses; ${s.spent.promptTokens + s.spent.completionTokens} tokens spent`;
+  const batch = s.batchHits > 0 ? ` (${s.batchHits} from batch imports)` : '';
+  return `llm cache: ${s.hits} hits${batch}, ${s.misses} misses; ${s.spent.promptTokens + s.spent.completionTokens} tokens spent`;
 }
 
 /** Opens `--embedder SPEC`: `openai:BASE_URL#model` (a `/v1/embeddings` endpoint) or a static model folder / repo id. */
