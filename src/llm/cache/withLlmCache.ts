@@ -10,6 +10,7 @@
 import { sha256 } from '../../util/hash.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { LlmError } from '../errors/LlmError.js';
+import { JSON_ATTEMPTS } from '../jsonOutput.js';
 import type {
   ContinuationScore,
   GenerateOptions,
@@ -121,12 +122,17 @@ class CachedModel implements CachedLanguageModel {
   async generate(input: PromptInput, options: GenerateOptions = {}): Promise<Generation> {
     const key = generateCacheKey(this.id, input, options);
     const row = this.lookup(key);
-    if (row) {
+    // A batch answer that was rejected before the provider's JSON tries were spent is not the call's
+    // outcome yet: the live model makes the call itself (with all its tries).
+    const error =
+      row?.op === 'generate-error'
+        ? (JSON.parse(row.result) as { code: string; message: string; tries?: number })
+        : undefined;
+    if (row && (error === undefined || (error.tries ?? JSON_ATTEMPTS) >= JSON_ATTEMPTS)) {
       this.hit(row, true);
-      if (row.op === 'generate-error') {
-        const e = JSON.parse(row.result) as { code: string; message: string };
-        throw new LlmError(e.message, {
-          code: e.code,
+      if (error) {
+        throw new LlmError(error.message, {
+          code: error.code,
           usage: { promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens },
         });
       }
