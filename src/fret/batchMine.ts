@@ -161,11 +161,12 @@ export async function exportMineBatch(
     }
   }
   await writeJsonl(outFile, lines());
-  p.store.logBatch(p.run, p.job, {
-    action: 'export',
-    file: resolve(outFile),
-    counts: { requests: out.requests, queries: out.queries },
-  });
+  if (out.requests > 0)
+    p.store.logBatch(p.run, p.job, {
+      action: 'export',
+      file: resolve(outFile),
+      counts: { requests: out.requests, queries: out.queries },
+    });
   return out;
 }
 

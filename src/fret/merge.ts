@@ -125,6 +125,13 @@ export async function mergeDatasets(
     },
     files: { jsonl: DATASET_FILES.jsonl, parquet: options.parquet ? DATASET_FILES.parquet : null },
   };
+  // Each shard's batch files, all of them (not only the first shard's).
+  const batched = manifests.filter((m) => m.batch);
+  if (batched.length > 0)
+    merged.batch = {
+      generate: batched.flatMap((m) => m.batch?.generate ?? []),
+      mine: batched.flatMap((m) => m.batch?.mine ?? []),
+    };
   merged.counts.examples = examples.length;
   merged.counts.with_negative = examples.filter((e) => e.negative !== null).length;
   await atomicWriteFile(

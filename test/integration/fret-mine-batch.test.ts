@@ -10,6 +10,7 @@ import {
   exportMineBatch,
   importBatch,
   importQueries,
+  mergeDatasets,
   minePairs,
   missingMineCalls,
   writeDataset,
@@ -50,6 +51,8 @@ const PROSE = 'Passage 7 tells';
 
 let dir: string;
 let server: OpenAIServer;
+/** The live LLM-judge dataset (first test), which the sharded batch run must reproduce. */
+let liveLines = '';
 const defaultChat = defaultRoutes()['POST /v1/chat/completions'];
 
 /** Graded judgements: a grade from a hash of the request, except prose for one passage. */
@@ -139,6 +142,7 @@ describe('FRet step 2 on a batch service (OpenAI Batch API files)', () => {
       .filter((r) => r.path === '/v1/completions' && Array.isArray((r.body as { prompt: unknown }).prompt))
       .map((r) => r.body);
     expect(a.s).toMatchObject({ items: 12, ok: 12 });
+    liveLines = a.lines;
     live.close();
 
     const corpus = await workspace('batch', 'r');
@@ -207,6 +211,44 @@ describe('FRet step 2 on a batch service (OpenAI Batch API files)', () => {
     ]);
     expect(b.manifest.batch?.mine[1]?.counts).toMatchObject({ ok: 118, failed: 2 });
     expect(a.manifest.batch).toBeUndefined();
+    corpus.close();
+  });
+
+  it('shards: each shard goes through its own batch, and the merged dataset equals the live one', async () => {
+    expect(liveLines).not.toBe('');
+    const corpus = await workspace('shards', 'r');
+    const outs: string[] = [];
+    for (const index of [0, 1]) {
+      const shard = { index, count: 2 };
+      const req = join(dir, `shard-${index}-req.jsonl`);
+      const e = await exportMineBatch(corpus, provider(), (m) => createJudge('llm', m), req, {
+        run: 'r',
+        candidates: 5,
+        shard,
+      });
+      expect(e.requests).toBeGreaterThan(0);
+      await runBatch(server.baseUrl, req, join(dir, `shard-${index}-out.jsonl`));
+      await importBatch(corpus, join(dir, `shard-${index}-out.jsonl`));
+      server.reset();
+      const llm = withLlmCache(provider(), corpus.workspace);
+      const s = await minePairs(corpus, await createJudge('llm', llm), { run: 'r', candidates: 5, shard });
+      expect(server.count()).toBe(0);
+      outs.push(join(dir, `shard-${index}-data`));
+      await writeDataset(new FretStore(corpus.workspace), {
+        run: 'r',
+        job: s.job,
+        outDir: outs[index] as string,
+        scoring: 'logprobs',
+        prompts: {},
+      });
+    }
+    await mergeDatasets(outs, join(dir, 'shards-merged'));
+    expect(readFileSync(join(dir, 'shards-merged', 'fret.jsonl'), 'utf8')).toBe(liveLines);
+    const merged = JSON.parse(
+      readFileSync(join(dir, 'shards-merged', 'dataset.json'), 'utf8'),
+    ) as DatasetManifest;
+    // Both shards' batch files are listed, not only the first shard's.
+    expect(merged.batch?.mine.map((b) => b.action)).toEqual(['export', 'import', 'export', 'import']);
     corpus.close();
   });
 
