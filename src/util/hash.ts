@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** Hex SHA-256 of a string or bytes: content hashes for deduplication, cache keys and data pinning. */
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot `crypto.hash` (Node >= 20.12) skips the Hash object: about 2x faster on short passages, where
+  // ingest hashes every one.
+  return typeof hash === 'function'
+    ? hash('sha256', data, 'hex')
+    : createHash('sha256').update(data).digest('hex');
 }
 
 /**
