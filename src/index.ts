@@ -15,6 +15,7 @@ export {
   type InputFormat,
   type OpenCorpusOptions,
   openCorpus,
+  type ParallelIndexOptions,
   type Passage,
   type PassageInput,
   type QueryPlan,

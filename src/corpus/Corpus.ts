@@ -12,6 +12,7 @@ import {
   type SearchOptions,
 } from './bm25/search.js';
 import { type ChunkOptions, validateChunkOptions } from './chunk.js';
+import type { ParallelIndexOptions } from './fts/ParallelIndexer.js';
 import { type IngestResult, ingestRecords } from './ingest.js';
 import type { Passage, PassageInput } from './passage.js';
 import {
@@ -40,6 +41,12 @@ export interface AddOptions {
   /** Where to write the rejected records (JSONL) when `skipInvalid` is on. @default `<workspace>/rejects/<file>.rejects.jsonl` */
   rejectsFile?: string;
   reporter?: Reporter;
+  /**
+   * Parallel indexing: `workers` threads build parts of the BM25 index while this thread stores rows, and
+   * the parts are joined into the index before the file commits. `{ workers: 0 }` indexes in this thread.
+   * @default { workers: CPUs - 1 (at most 3), batch: 4096 }
+   */
+  index?: ParallelIndexOptions;
 }
 
 /** Options of {@link openCorpus}. */
@@ -97,7 +104,13 @@ export class Corpus {
         this.workspace.db,
         readRecords(path, format, options.columns, counter),
         { path: resolve(path), format, statPath: path, bytesRead: counter },
-        { chunk, skipInvalid: options.skipInvalid ?? false, reporter: options.reporter ?? silentReporter },
+        {
+          chunk,
+          skipInvalid: options.skipInvalid ?? false,
+          reporter: options.reporter ?? silentReporter,
+          scratchDir: this.workspace.path('tmp'),
+          index: options.index,
+        },
       );
       this.#searcher.invalidate();
       if (result.rejected.length > 0) {
@@ -116,7 +129,7 @@ export class Corpus {
    */
   async addPassages(
     passages: Iterable<PassageInput> | AsyncIterable<PassageInput>,
-    options: Pick<AddOptions, 'chunk' | 'skipInvalid' | 'reporter'> & { source?: string } = {},
+    options: Pick<AddOptions, 'chunk' | 'skipInvalid' | 'reporter' | 'index'> & { source?: string } = {},
   ): Promise<IngestResult> {
     const source = options.source ?? '<api>';
     async function* records(): AsyncGenerator<RawRecord> {
@@ -132,6 +145,8 @@ export class Corpus {
         chunk: options.chunk ? validateChunkOptions(options.chunk) : undefined,
         skipInvalid: options.skipInvalid ?? false,
         reporter: options.reporter ?? silentReporter,
+        scratchDir: this.workspace.path('tmp'),
+        index: options.index,
       },
     );
     this.#searcher.invalidate();

@@ -4,6 +4,7 @@ import { InputError } from '../errors/InputError.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import type { Reporter } from '../util/Reporter.js';
 import { type ChunkOptions, chunkText } from './chunk.js';
+import { ParallelIndexer, type ParallelIndexOptions } from './fts/ParallelIndexer.js';
 import { validateRecord } from './passage.js';
 import type { InputFormat, RawRecord } from './readers/types.js';
 
@@ -27,6 +28,8 @@ export interface IngestResult {
   duplicates: number;
   /** Records skipped as invalid (only with `skipInvalid`). */
   rejected: Rejected[];
+  /** Passages indexed for BM25 by the ingesting thread and by worker threads (see `ParallelIndexer`). */
+  indexed: { inThread: number; byWorkers: number };
   /** True when the source was recognised as already added (same path, size, mtime and options). */
   skipped: boolean;
   seconds: number;
@@ -36,10 +39,10 @@ export interface IngestSettings {
   chunk?: ChunkOptions;
   skipInvalid: boolean;
   reporter: Reporter;
+  /** Folder for the scratch shards of parallel indexing; without it the index is built in this thread. */
+  scratchDir?: string;
+  index?: ParallelIndexOptions;
 }
-
-/** Rows inserted between FTS flushes: indexing in bulk by SQL is ~2x faster than row by row. */
-const FTS_BATCH = 20_000;
 
 /**
  * Adds the records of one source inside ONE transaction: either every valid record lands, or (on an error
@@ -62,6 +65,7 @@ export async function ingestRecords(
     unchanged: 0,
     duplicates: 0,
     rejected: [],
+    indexed: { inThread: 0, byWorkers: 0 },
     skipped: false,
     seconds: 0,
   };
@@ -81,17 +85,19 @@ export async function ingestRecords(
     'SELECT rowid FROM passages WHERE hash = ? AND dup_of IS NULL LIMIT 1',
   );
   const insert = db.prepare(
-    'INSERT INTO passages(id, doc_id, chunk, title, text, hash, dup_of, source) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)',
+    'INSERT INTO passages(id, doc_id, chunk, title, text, hash, dup_of, source) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(id) DO NOTHING',
   );
-  const flushFts = db.prepare(
-    'INSERT INTO passages_fts(rowid, title, text) SELECT rowid, title, text FROM passages WHERE rowid > ? AND dup_of IS NULL',
-  );
-  const maxRowid = db.prepare<[], { m: number | null }>('SELECT max(rowid) AS m FROM passages');
-  let ftsFrom = maxRowid.get()?.m ?? 0;
-  let sinceFlush = 0;
   const progress = settings.reporter.progress(`adding ${source.path}`, { unit: 'passages' });
+  const indexer = ParallelIndexer.attach(
+    db,
+    settings.scratchDir ?? '',
+    settings.scratchDir ? settings.index : { workers: 0 },
+  );
 
-  db.exec('BEGIN IMMEDIATE');
+  // The write lock up front, as BEGIN IMMEDIATE would take it, but on the main database only: BEGIN
+  // IMMEDIATE also locks the attached scratch shards, which the indexing workers write. Any write statement
+  // takes the lock, even one that changes nothing.
+  db.exec('BEGIN; DELETE FROM main.passages WHERE 0');
   try {
     for await (const raw of records) {
       let rec: ReturnType<typeof validateRecord>;
@@ -107,9 +113,11 @@ export async function ingestRecords(
         const id = pieces.length === 1 ? rec.id : `${rec.id}#${i}`;
         const text = pieces[i] as string;
         const hash = sha256(`${rec.title ?? ''}\u0000${text}`).slice(0, 32);
-        const prior = byId.get(id);
-        if (prior) {
-          if (prior.hash === hash) {
+        const dupOf = byHash.get(hash)?.rowid ?? null;
+        // Insert first and look the id up only on conflict: new ids (nearly all rows) cost one probe less.
+        const { changes, lastInsertRowid } = insert.run(id, rec.id, i, rec.title, text, hash, dupOf);
+        if (changes === 0) {
+          if (byId.get(id)?.hash === hash) {
             result.unchanged++;
             continue;
           }
@@ -121,22 +129,17 @@ export async function ingestRecords(
           result.rejected.push({ ...err.location, reason: err.problem });
           continue;
         }
-        const dupOf = byHash.get(hash)?.rowid ?? null;
-        insert.run(id, rec.id, i, rec.title, text, hash, dupOf);
-        if (dupOf !== null) result.duplicates++;
+        if (dupOf === null) indexer.add(Number(lastInsertRowid), rec.title, text);
+        else result.duplicates++;
         result.added++;
-        if (++sinceFlush >= FTS_BATCH) {
-          flushFts.run(ftsFrom);
-          ftsFrom = maxRowid.get()?.m ?? ftsFrom;
-          sinceFlush = 0;
-        }
       }
       const done = result.added + result.unchanged + result.rejected.length;
       // ETA from the share of the file read so far (line-based formats count bytes as they stream).
       const read = source.bytesRead?.bytes ?? 0;
       progress.update(done, st && read > 0 ? Math.max(done, Math.round((done * st.size) / read)) : undefined);
     }
-    flushFts.run(ftsFrom);
+    const indexed = await indexer.finish();
+    result.indexed = { inThread: indexed.local, byWorkers: indexed.workers };
     if (st) {
       db.prepare(
         `INSERT INTO corpus_sources(path, format, size, mtime_ms, options, added, unchanged, duplicates, rejected, finished_at)
@@ -159,6 +162,8 @@ export async function ingestRecords(
     if (db.inTransaction) db.exec('ROLLBACK');
     progress.done();
     throw e;
+  } finally {
+    await indexer.dispose();
   }
   result.seconds = (performance.now() - t0) / 1000;
   progress.done(

@@ -7,6 +7,9 @@ import type { Migration } from '../workspace/Workspace.js';
  * equals indexing `title + text` as one field, as BEIR's BM25 baselines do).
  */
 export const FTS_TOKENIZER = 'porter unicode61 remove_diacritics 2';
+/** Bulk-indexing settings of the index (see migration 2), shared with the shards of parallel indexing. */
+export const FTS_HASHSIZE = 67_108_864;
+export const FTS_PGSZ = 16_000;
 
 /** The corpus's tables. `passages_fts` indexes only canonical passages (exact duplicates point at them). */
 export const CORPUS_MIGRATIONS: readonly Migration[] = [
@@ -51,8 +54,8 @@ export const CORPUS_MIGRATIONS: readonly Migration[] = [
     // indexing of 100-word passages (bench/corpus.bench.ts).
     version: 2,
     up: `
-      INSERT INTO passages_fts(passages_fts, rank) VALUES ('hashsize', 67108864);
-      INSERT INTO passages_fts(passages_fts, rank) VALUES ('pgsz', 16000);
+      INSERT INTO passages_fts(passages_fts, rank) VALUES ('hashsize', ${FTS_HASHSIZE});
+      INSERT INTO passages_fts(passages_fts, rank) VALUES ('pgsz', ${FTS_PGSZ});
     `,
   },
 ];

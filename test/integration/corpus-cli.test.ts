@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -75,7 +75,19 @@ describe('gecko CLI: corpus', () => {
 
     const child = spawn(
       process.execPath,
-      ['--import', TSX_LOADER, join(ROOT, 'src/cli/main.ts'), '-w', ws, 'corpus', 'add', big],
+      // One indexing worker, as on a 2-CPU machine: the kill also hits its scratch shard mid-write.
+      [
+        '--import',
+        TSX_LOADER,
+        join(ROOT, 'src/cli/main.ts'),
+        '-w',
+        ws,
+        'corpus',
+        'add',
+        big,
+        '--index-workers',
+        '1',
+      ],
       {
         stdio: 'ignore',
       },
@@ -108,8 +120,11 @@ describe('gecko CLI: corpus', () => {
     try {
       expect(corpus.count()).toBe(1); // the small file stays; nothing of the killed file landed
       expect(corpus.stats().sources).toHaveLength(1);
-      const [r] = await corpus.add(big);
+      const [r] = await corpus.add(big, { index: { workers: 1 } });
       expect(r).toMatchObject({ added: 150_000, unchanged: 0 });
+      expect(r?.indexed.byWorkers).toBeGreaterThan(0);
+      // The killed run's scratch shard is gone (its process is), and this run removed its own.
+      expect(readdirSync(join(ws, 'tmp')).filter((f) => f.startsWith('fts-shard-'))).toEqual([]);
       expect(corpus.count()).toBe(150_001);
       expect(corpus.search('committed crash', 1)[0]?.id).toBe('s1');
     } finally {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { readVarints } from '../fts/varint.js';
 import type { QueryTerm } from './analyze.js';
 
 /** FTS5's BM25 constants (hard-coded in SQLite's `bm25()`). */
@@ -65,24 +66,4 @@ export function averageLength(db: Database.Database): number {
   const values = readVarints(row.block);
   const tokens = values.slice(1).reduce((a, b) => a + b, 0);
   return Math.max(tokens / Math.max(values[0] ?? 1, 1), 1);
-}
-
-/** Decodes SQLite's big-endian varints (7 bits a byte, high bit = more; the 9th byte carries 8 bits). */
-export function readVarints(buf: Uint8Array): number[] {
-  const out: number[] = [];
-  let p = 0;
-  while (p < buf.length) {
-    let v = 0;
-    for (let i = 0; i < 9 && p < buf.length; i++) {
-      const b = buf[p++] as number;
-      if (i === 8) {
-        v = v * 256 + b;
-        break;
-      }
-      v = v * 128 + (b & 0x7f);
-      if ((b & 0x80) === 0) break;
-    }
-    out.push(v);
-  }
-  return out;
 }

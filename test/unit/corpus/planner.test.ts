@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readVarints } from '../../../src/corpus/bm25/pooledScore.js';
+import { readVarints } from '../../../src/corpus/fts/varint.js';
 import { openCorpus } from '../../../src/corpus/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 

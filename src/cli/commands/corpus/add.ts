@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openCorpus } from '../../../corpus/Corpus.js';
+import { defaultIndexWorkers } from '../../../corpus/fts/ParallelIndexer.js';
 import type { InputFormat } from '../../../corpus/readers/types.js';
 import { UsageError } from '../../../errors/UsageError.js';
 import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
@@ -14,6 +15,7 @@ interface AddArgs {
   chunkUnit: 'tokens' | 'chars';
   skipInvalid: boolean;
   rejects?: string;
+  indexWorkers: string;
 }
 
 const FORMATS: InputFormat[] = ['jsonl', 'csv', 'tsv', 'parquet'];
@@ -38,6 +40,11 @@ export function registerAddCommand(corpus: Command): void {
       false,
     )
     .option('--rejects <file>', 'rejects file (default: <work>/rejects/<name>.rejects.jsonl)')
+    .option(
+      '--index-workers <n>',
+      'threads that build parts of the BM25 index in parallel (0: index in the main thread)',
+      String(defaultIndexWorkers()),
+    )
     .addHelpText(
       'after',
       '\nEach file is added in one transaction: on a bad record nothing from that file is stored, and the error\n' +
@@ -46,7 +53,8 @@ export function registerAddCommand(corpus: Command): void {
         '  $ gecko corpus add corpus.jsonl\n' +
         '  $ gecko corpus add docs/ --chunk-size 200 --chunk-overlap 20\n' +
         '  $ gecko corpus add faq.csv --id-column qid --text-column answer --skip-invalid\n' +
-        '  $ gecko corpus add dump.jsonl.gz --json',
+        '  $ gecko corpus add dump.jsonl.gz --json\n' +
+        '  $ gecko corpus add big.jsonl --index-workers 3',
     )
     .action(async (paths: string[], args: AddArgs, cmd: Command) => {
       const ctx = contextFrom(cmd);
@@ -70,6 +78,7 @@ export function registerAddCommand(corpus: Command): void {
           skipInvalid: args.skipInvalid,
           rejectsFile: args.rejects,
           reporter: ctx.reporter,
+          index: { workers: parseNonNegativeInt('--index-workers', args.indexWorkers) },
         });
         const total = corpus.count();
         ctx.print(
