@@ -1,16 +1,18 @@
 /**
  * `npm run bench -- corpus [--passages N] [--keep]`
  *
- * 1. SciFact (../shared/data/mteb/SciFact): ingest throughput against the bare cost of reading and parsing
- *    the same file (baseline), BM25 latency p50/p95 over the train queries with the query planner against
- *    plain FTS5 `OR` queries (baseline), and BM25 quality (nDCG@10, recall@100 on qrels/train.tsv).
- * 2. A generated corpus of 1M passages of ~100 words (Zipf-distributed vocabulary): ingest throughput, peak
- *    memory, and latency of rare-word vs common-word queries, planner vs plain FTS5.
+ * 1. SciFact (../shared/data/mteb/SciFact): ingest throughput with parallel indexing (the default) against
+ *    two baselines measured in the same run, reading + parsing only and an ingest that indexes in one
+ *    thread; BM25 latency p50/p95 over the train queries with the query planner against plain FTS5 `OR`
+ *    queries (baseline); BM25 quality (nDCG@10, recall@100 on qrels/train.tsv).
+ * 2. A generated corpus of 1M passages of ~100 words (Zipf-distributed vocabulary): the same ingest table,
+ *    peak memory, and latency of rare-word vs common-word queries, planner vs plain FTS5.
  */
 import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { analyzeQuery, ftsString } from '../src/corpus/bm25/analyze.js';
+import { defaultIndexWorkers, type ParallelIndexOptions } from '../src/corpus/fts/ParallelIndexer.js';
 import { openCorpus } from '../src/corpus/index.js';
 import { type Qrels, type Run, scoreRun } from '../src/eval/metrics/trecEval.js';
 import { wordAt, writeSyntheticJsonl } from '../test/helpers/syntheticCorpus.js';
@@ -44,13 +46,39 @@ async function parseOnly(file: string): Promise<{ count: number; seconds: number
   return { count, seconds: (performance.now() - t0) / 1000 };
 }
 
-async function ingest(file: string, ws: string) {
+/** Ingests into a fresh workspace; `workers: 0` builds the BM25 index in the ingesting thread only. */
+async function ingest(file: string, ws: string, index?: ParallelIndexOptions) {
   rmSync(ws, { recursive: true, force: true });
   const corpus = openCorpus(ws);
   const t0 = performance.now();
-  const [r] = await corpus.add(file);
+  const [r] = await corpus.add(file, { index });
   const seconds = (performance.now() - t0) / 1000;
-  return { corpus, added: r!.added, seconds, rss: peakRssMiB() };
+  return { corpus, added: r!.added, seconds, rss: peakRssMiB(), indexed: r!.indexed };
+}
+
+/** Rows of an ingest table: the parse-only floor, one thread, and the default (parallel indexing). */
+async function ingestRows(file: string, ws: string) {
+  const base = await parseOnly(file);
+  const single = await ingest(file, ws, { workers: 0 });
+  single.corpus.close();
+  const parallel = await ingest(file, ws);
+  const row = (step: string, r: { count: number; seconds: number }) => ({
+    step,
+    passages: r.count,
+    seconds: r.seconds,
+    'passages/s': Math.round(r.count / r.seconds),
+  });
+  const workers = defaultIndexWorkers();
+  const rows = [
+    row('baseline: read + JSON.parse only', base),
+    row('baseline: gecko corpus add, index in one thread', { count: single.added, seconds: single.seconds }),
+    row(`gecko corpus add, ${workers} indexing worker(s) (default)`, {
+      count: parallel.added,
+      seconds: parallel.seconds,
+    }),
+  ];
+  const split = `indexed by workers: ${parallel.indexed.byWorkers}, by the ingesting thread: ${parallel.indexed.inThread}`;
+  return { rows, split, parallel };
 }
 
 /** Plain FTS5: every query word OR-ed, ranked by bm25 over all matches (no planner). */
@@ -80,22 +108,10 @@ async function scifact(cache: string): Promise<void> {
     console.log(`SciFact not found at ${dir}; skipping (set GECKO_DATA to the shared data folder)`);
     return;
   }
-  const base = await parseOnly(file);
-  const { corpus, added, seconds } = await ingest(file, join(cache, 'ws-scifact'));
-  printTable('SciFact ingest (5,183 titled abstracts, ~230 words each)', [
-    {
-      step: 'baseline: read + JSON.parse only',
-      passages: base.count,
-      seconds: base.seconds,
-      'passages/s': Math.round(base.count / base.seconds),
-    },
-    {
-      step: 'gecko corpus add (store + FTS5 index)',
-      passages: added,
-      seconds,
-      'passages/s': Math.round(added / seconds),
-    },
-  ]);
+  const { rows: ingestTable, split, parallel } = await ingestRows(file, join(cache, 'ws-scifact'));
+  const corpus = parallel.corpus;
+  printTable('SciFact ingest (5,183 titled abstracts, ~230 words each)', ingestTable);
+  console.log(split);
 
   const queries = new Map<string, string>();
   for (const l of readFileSync(join(dir, 'queries.jsonl'), 'utf8').split('\n')) {
@@ -146,24 +162,12 @@ async function synthetic(cache: string, n: number): Promise<void> {
       `\ngenerated ${n.toLocaleString('en-US')} passages in ${((performance.now() - t0) / 1000).toFixed(1)}s -> ${file}`,
     );
   }
-  const base = await parseOnly(file);
-  const { corpus, added, seconds, rss } = await ingest(file, join(cache, 'ws-synthetic'));
-  printTable(`Generated corpus ingest (${n.toLocaleString('en-US')} passages of 100 words)`, [
-    {
-      step: 'baseline: read + JSON.parse only',
-      passages: base.count,
-      seconds: base.seconds,
-      'passages/s': Math.round(base.count / base.seconds),
-    },
-    {
-      step: 'gecko corpus add (store + FTS5 index)',
-      passages: added,
-      seconds,
-      'passages/s': Math.round(added / seconds),
-    },
-  ]);
+  const { rows: ingestTable, split, parallel } = await ingestRows(file, join(cache, 'ws-synthetic'));
+  const corpus = parallel.corpus;
+  printTable(`Generated corpus ingest (${n.toLocaleString('en-US')} passages of 100 words)`, ingestTable);
+  console.log(split);
   console.log(
-    `peak RSS after ingest: ${rss.toFixed(0)} MiB; database: ${(corpus.stats().databaseBytes / 1e9).toFixed(2)} GB`,
+    `peak RSS after both ingests: ${parallel.rss.toFixed(0)} MiB (main thread and workers); database: ${(corpus.stats().databaseBytes / 1e9).toFixed(2)} GB`,
   );
 
   // Rare words: ranks 20k-40k of the Zipf vocabulary; common: the head (function words and ranks 30-80).
