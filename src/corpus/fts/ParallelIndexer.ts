@@ -161,7 +161,13 @@ export class ParallelIndexer {
     const worker = startWorker(new URL('./shardWorker.js', import.meta.url), { workerData });
     const done = new Promise<number>((resolve, reject) => {
       const fail = (why: string) =>
-        reject(new GeckoError(`indexing thread ${i} failed: ${why}`, { code: 'INDEX_WORKER' }));
+        reject(
+          new GeckoError(
+            `indexing thread ${i} failed: ${why}; nothing of this file was stored (to index in one thread, ` +
+              'add it again with --index-workers 0, or index: { workers: 0 })',
+            { code: 'INDEX_WORKER' },
+          ),
+        );
       worker.on('message', (m: ShardReply) => (m.type === 'finished' ? resolve(m.rows) : fail(m.message)));
       worker.on('error', (e) => fail(e.message));
       worker.on('exit', (code) => fail(`exited with code ${code} before finishing`));
