@@ -12,7 +12,6 @@ const data = workerData as ShardWorkerData;
 const port = parentPort;
 if (!port) throw new Error('shardWorker.ts must run in a worker thread');
 const inFlight = new Int32Array(data.inFlight);
-let db: Database.Database | undefined;
 let rows = 0;
 
 function post(reply: ShardReply): void {
@@ -35,9 +34,11 @@ function open(): Database.Database {
   return d;
 }
 
+// A worker is started with its first batch in its queue, so it opens its shard at once.
+const db = open();
+const insert = db.prepare(`INSERT INTO ${data.table}(rowid, ${data.columns.join(', ')}) VALUES (?, ?, ?)`);
+
 function index(batch: ShardBatch): void {
-  db ??= open();
-  const insert = db.prepare(`INSERT INTO ${data.table}(rowid, ${data.columns.join(', ')}) VALUES (?, ?, ?)`);
   const { rowids, lengths, text } = batch;
   let at = 0;
   for (let i = 0; i < rowids.length; i++) {
@@ -57,10 +58,8 @@ port.on('message', (msg: ShardRequest) => {
       index(msg);
       Atomics.sub(inFlight, 0, 1);
     } else if (msg.type === 'finish') {
-      if (db) {
-        db.exec('COMMIT');
-        db.close();
-      }
+      db.exec('COMMIT');
+      db.close();
       post({ type: 'finished', rows });
       port.close();
     }
