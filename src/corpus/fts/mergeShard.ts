@@ -49,9 +49,9 @@ export function mergeShard(
     if (!row) throw new Error(`${table}: FTS5 record ${id} is missing`);
     return row.block;
   };
-  const src = `"${schema}"."${shard}`;
-  const shardStructure = decodeStructure(block(`${src}_data"`, STRUCTURE_ROWID));
-  const shardTotals = decodeAverages(block(`${src}_data"`, AVERAGES_ROWID), columns);
+  const src = (suffix: string) => `"${schema}"."${shard}_${suffix}"`;
+  const shardStructure = decodeStructure(block(src('data'), STRUCTURE_ROWID));
+  const shardTotals = decodeAverages(block(src('data'), AVERAGES_ROWID), columns);
   if (shardTotals[0] === 0) return 0;
   if (shardStructure.levels.some((l) => l.merging > 0))
     throw new Error(`${schema}.${shard}: an incremental merge is in progress; shards must use automerge=0`);
@@ -83,10 +83,10 @@ export function mergeShard(
     db.exec(`
       INSERT INTO main.${target}_data(id, block)
         SELECT ((CASE id >> ${SEGMENT_ID_SHIFT} ${cases} END) << ${SEGMENT_ID_SHIFT}) + (id & ${low}), block
-        FROM ${src}_data" WHERE id >= (1 << ${SEGMENT_ID_SHIFT});
+        FROM ${src('data')} WHERE id >= (1 << ${SEGMENT_ID_SHIFT});
       INSERT INTO main.${target}_idx(segid, term, pgno)
-        SELECT CASE segid ${cases} END, term, pgno FROM ${src}_idx";
-      INSERT INTO main.${target}_docsize(id, sz) SELECT id, sz FROM ${src}_docsize";
+        SELECT CASE segid ${cases} END, term, pgno FROM ${src('idx')};
+      INSERT INTO main.${target}_docsize(id, sz) SELECT id, sz FROM ${src('docsize')};
     `);
     const put = db.prepare(`UPDATE main.${target}_data SET block = ? WHERE id = ?`);
     put.run(encodeStructure(structure), STRUCTURE_ROWID);
