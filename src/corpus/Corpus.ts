@@ -13,7 +13,7 @@ import {
 } from './bm25/search.js';
 import { type ChunkOptions, validateChunkOptions } from './chunk.js';
 import type { ParallelIndexOptions } from './fts/ParallelIndexer.js';
-import { type IngestResult, ingestRecords } from './ingest.js';
+import { type IngestResult, type IngestSettings, ingestRecords } from './ingest.js';
 import type { Passage, PassageInput } from './passage.js';
 import {
   type ColumnNames,
@@ -104,13 +104,7 @@ export class Corpus {
         this.workspace.db,
         readRecords(path, format, options.columns, counter),
         { path: resolve(path), format, statPath: path, bytesRead: counter },
-        {
-          chunk,
-          skipInvalid: options.skipInvalid ?? false,
-          reporter: options.reporter ?? silentReporter,
-          scratchDir: this.workspace.path('tmp'),
-          index: options.index,
-        },
+        this.#settings(options, chunk),
       );
       this.#searcher.invalidate();
       if (result.rejected.length > 0) {
@@ -141,16 +135,24 @@ export class Corpus {
       this.workspace.db,
       records(),
       { path: source, format: 'api' },
-      {
-        chunk: options.chunk ? validateChunkOptions(options.chunk) : undefined,
-        skipInvalid: options.skipInvalid ?? false,
-        reporter: options.reporter ?? silentReporter,
-        scratchDir: this.workspace.path('tmp'),
-        index: options.index,
-      },
+      this.#settings(options, options.chunk ? validateChunkOptions(options.chunk) : undefined),
     );
     this.#searcher.invalidate();
     return result;
+  }
+
+  /** Ingest settings from add options, defaults resolved (chunk options already validated). */
+  #settings(
+    options: Pick<AddOptions, 'skipInvalid' | 'reporter' | 'index'>,
+    chunk: ChunkOptions | undefined,
+  ): IngestSettings {
+    return {
+      chunk,
+      skipInvalid: options.skipInvalid ?? false,
+      reporter: options.reporter ?? silentReporter,
+      scratchDir: this.workspace.path('tmp'),
+      index: options.index,
+    };
   }
 
   /** The passage with this id, or `undefined`. */
