@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse';
 import { InputError } from '../../errors/InputError.js';
 import type { ColumnNames, RawRecord } from './types.js';
-import { firstInvalidUtf8 } from './utf8Lines.js';
+import { invalidUtf8Error } from './utf8Lines.js';
 
 /**
  * Reads CSV or TSV with a header row. Column names come from `columns` (defaults `id`, `title`, `text`);
@@ -83,10 +83,7 @@ async function* strictUtf8(bytes: AsyncIterable<Uint8Array>, file: string): Asyn
     try {
       yield decoder.decode(chunk, { stream: true });
     } catch {
-      const bad = firstInvalidUtf8(chunk);
-      let line = linesBefore + 1;
-      for (let i = 0; i < bad && i < chunk.length; i++) if (chunk[i] === 10) line++;
-      throw new InputError({ file, line }, 'invalid UTF-8 byte sequence; the file must be UTF-8 encoded');
+      throw invalidUtf8Error(file, chunk, linesBefore + 1);
     }
     for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) linesBefore++;
   }

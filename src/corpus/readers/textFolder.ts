@@ -1,8 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { InputError } from '../../errors/InputError.js';
 import type { RawRecord } from './types.js';
-import { firstInvalidUtf8 } from './utf8Lines.js';
+import { invalidUtf8Error } from './utf8Lines.js';
 
 const TEXT_EXTENSIONS = ['.txt', '.md', '.markdown'];
 
@@ -20,13 +19,7 @@ export async function* readTextFolder(folder: string): AsyncGenerator<RawRecord>
     try {
       content = decoder.decode(bytes);
     } catch {
-      const at = firstInvalidUtf8(bytes);
-      let line = 1;
-      for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
-      throw new InputError(
-        { file: path, line },
-        'invalid UTF-8 byte sequence; the file must be UTF-8 encoded',
-      );
+      throw invalidUtf8Error(path, bytes, 1);
     }
     if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
     const id = relative(folder, path).split(sep).join('/');

@@ -76,6 +76,17 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * The error for `bytes` that are not UTF-8, naming the line of the first bad byte; `firstLine` is the line
+ * `bytes[0]` is on. For readers that decode whole chunks or files rather than lines.
+ */
+export function invalidUtf8Error(file: string, bytes: Uint8Array, firstLine: number): InputError {
+  const bad = firstInvalidUtf8(bytes);
+  let line = firstLine;
+  for (let i = 0; i < bad; i++) if (bytes[i] === 10) line++;
+  return new InputError({ file, line }, 'invalid UTF-8 byte sequence; the file must be UTF-8 encoded');
+}
+
 /** Offset of the first byte that starts an invalid UTF-8 sequence (or `bytes.length` if all valid). */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   const len = bytes.length;
