@@ -51,3 +51,27 @@ export function isServeError(e: unknown): e is ServeError {
 export function invalid(param: string, message: string): ServeError {
   return new ServeError('INVALID_REQUEST', message, { param });
 }
+
+/**
+ * The refusals that both the Hono middleware and the node:http fast path (`fastEmbeddings.ts`) answer with,
+ * built in one place so the two paths say the same thing.
+ */
+export const refusals = {
+  shuttingDown: (): ServeError =>
+    new ServeError('SHUTTING_DOWN', 'The server is shutting down; retry on another instance.'),
+  tooManyRequests: (maxConcurrent: number): ServeError =>
+    new ServeError(
+      'TOO_MANY_REQUESTS',
+      `Too many requests in progress (limit ${maxConcurrent}); retry shortly.`,
+    ),
+  timedOut: (ms: number): ServeError =>
+    new ServeError('REQUEST_TIMEOUT', `The request was not completed within ${ms} ms.`),
+  tooLarge: (maxBodyBytes: number): ServeError =>
+    new ServeError('PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBodyBytes} bytes.`, {
+      param: 'body',
+    }),
+  modelNotFound: (asked: string, served: string): ServeError =>
+    new ServeError('MODEL_NOT_FOUND', `The model '${asked}' does not exist; this server serves '${served}'`, {
+      param: 'model',
+    }),
+};

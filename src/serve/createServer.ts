@@ -15,7 +15,7 @@ import { embeddingsRoute } from './routes/embeddings.js';
 import { healthRoute } from './routes/health.js';
 import { modelsRoute } from './routes/models.js';
 import { searchRoute } from './routes/search.js';
-import { ServeError } from './ServeError.js';
+import { refusals } from './ServeError.js';
 
 /** What the app serves. */
 export interface ServeDeps {
@@ -54,13 +54,7 @@ export function createApp(deps: ServeDeps, serveOptions: ServeOptions = {}): Gec
     bodyLimit({
       maxSize: options.maxBodyBytes,
       onError: () => {
-        throw new ServeError(
-          'PAYLOAD_TOO_LARGE',
-          `The request body is larger than ${options.maxBodyBytes} bytes.`,
-          {
-            param: 'body',
-          },
-        );
+        throw refusals.tooLarge(options.maxBodyBytes);
       },
     }),
   );

@@ -1,5 +1,5 @@
 import type { EmbedKind } from '../model/Embedder.js';
-import { invalid, ServeError } from './ServeError.js';
+import { invalid, refusals } from './ServeError.js';
 
 /** Inputs of one request: texts (put in Gecko's format by `kind`/`task`), or token ids of the model's tokenizer. */
 export type RequestInputs = { type: 'text'; texts: string[] } | { type: 'tokens'; ids: number[][] };
@@ -51,13 +51,7 @@ export function parseEmbeddingsRequest(body: unknown, limits: RequestLimits): Em
   if (b.model === undefined) throw invalid('model', "'model' is a required property");
   if (typeof b.model !== 'string')
     throw invalid('model', `'model' must be a string, got ${describe(b.model)}`);
-  if (b.model !== limits.modelName) {
-    throw new ServeError(
-      'MODEL_NOT_FOUND',
-      `The model '${b.model}' does not exist; this server serves '${limits.modelName}'`,
-      { param: 'model' },
-    );
-  }
+  if (b.model !== limits.modelName) throw refusals.modelNotFound(b.model, limits.modelName);
   const inputs = parseInput(b.input, limits);
   const count = inputs.type === 'text' ? inputs.texts.length : inputs.ids.length;
   if (count > limits.maxInputs) {

@@ -6,7 +6,7 @@ import { errorToBody } from './onError.js';
 import type { ResolvedServeOptions } from './options.js';
 import { parseJsonBody } from './readJsonBody.js';
 import { createEmbeddingsAnswerer } from './routes/embeddings.js';
-import { ServeError } from './ServeError.js';
+import { refusals } from './ServeError.js';
 
 export interface FastEmbeddingsDeps {
   model: StaticModel;
@@ -38,7 +38,7 @@ export function createFastEmbeddings(
   return (req, res) => {
     if (req.method !== 'POST' || !isEmbeddingsPath(req.url)) return false;
     if (state.shuttingDown) {
-      fail(res, new ServeError('SHUTTING_DOWN', 'The server is shutting down; retry on another instance.'));
+      fail(res, refusals.shuttingDown());
       return true;
     }
     try {
@@ -49,8 +49,7 @@ export function createFastEmbeddings(
     }
     if (state.inFlight >= options.maxConcurrent) {
       state.refused++;
-      const msg = `Too many requests in progress (limit ${options.maxConcurrent}); retry shortly.`;
-      fail(res, new ServeError('TOO_MANY_REQUESTS', msg), { 'Retry-After': '1' });
+      fail(res, refusals.tooManyRequests(options.maxConcurrent), { 'Retry-After': '1' });
       return true;
     }
     state.inFlight++;
@@ -64,25 +63,12 @@ export function createFastEmbeddings(
     };
     const timer = setTimeout(() => {
       if (done) return;
-      fail(
-        res,
-        new ServeError(
-          'REQUEST_TIMEOUT',
-          `The request was not completed within ${options.requestTimeoutMs} ms.`,
-        ),
-      );
+      fail(res, refusals.timedOut(options.requestTimeoutMs));
       finish();
       req.destroy();
     }, options.requestTimeoutMs);
-    const tooLarge = new ServeError(
-      'PAYLOAD_TOO_LARGE',
-      `The request body is larger than ${options.maxBodyBytes} bytes.`,
-      {
-        param: 'body',
-      },
-    );
     if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
-      fail(res, tooLarge);
+      fail(res, refusals.tooLarge(options.maxBodyBytes));
       finish();
       req.resume();
       return true;
@@ -93,7 +79,7 @@ export function createFastEmbeddings(
       if (done) return;
       size += chunk.length;
       if (size > options.maxBodyBytes) {
-        fail(res, tooLarge);
+        fail(res, refusals.tooLarge(options.maxBodyBytes));
         finish();
         return;
       }

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ServeError } from '../ServeError.js';
+import { refusals } from '../ServeError.js';
 
 /** Counters shared by the admission middleware, the health route and graceful shutdown. */
 export interface ServerState {
@@ -30,15 +30,12 @@ export function admission(options: AdmissionOptions): MiddlewareHandler {
   return async function admissionHandler(c, next) {
     if (state.shuttingDown) {
       c.header('Connection', 'close');
-      throw new ServeError('SHUTTING_DOWN', 'The server is shutting down; retry on another instance.');
+      throw refusals.shuttingDown();
     }
     if (state.inFlight >= maxConcurrent) {
       state.refused++;
       c.header('Retry-After', '1');
-      throw new ServeError(
-        'TOO_MANY_REQUESTS',
-        `Too many requests in progress (limit ${maxConcurrent}); retry shortly.`,
-      );
+      throw refusals.tooManyRequests(maxConcurrent);
     }
     state.inFlight++;
     try {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ServeError } from '../ServeError.js';
+import { refusals } from '../ServeError.js';
 
 export interface RequestTimeoutOptions {
   ms: number;
@@ -14,11 +14,7 @@ export function requestTimeout(options: RequestTimeoutOptions): MiddlewareHandle
   return async function requestTimeoutHandler(_c, next) {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new ServeError('REQUEST_TIMEOUT', `The request was not completed within ${options.ms} ms.`)),
-        options.ms,
-      );
+      timer = setTimeout(() => reject(refusals.timedOut(options.ms)), options.ms);
     });
     try {
       await Promise.race([next(), expired]);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { StaticModel } from '../../model/StaticModel.js';
-import { ServeError } from '../ServeError.js';
+import { refusals } from '../ServeError.js';
 
 export interface ModelsRouteDeps {
   model: StaticModel;
@@ -24,15 +24,7 @@ export function modelsRoute(deps: ModelsRouteDeps): Hono {
     .get('/models', (c) => c.json({ object: 'list', data: [entry] }))
     .get('/models/:id', (c) => {
       const id = c.req.param('id');
-      if (id !== deps.modelName) {
-        throw new ServeError(
-          'MODEL_NOT_FOUND',
-          `The model '${id}' does not exist; this server serves '${deps.modelName}'`,
-          {
-            param: 'model',
-          },
-        );
-      }
+      if (id !== deps.modelName) throw refusals.modelNotFound(id, deps.modelName);
       return c.json(entry);
     });
 }
