@@ -1,13 +1,5 @@
-import { gemmNTJs } from '../../math/gemmJs.js';
-import { createWasmGemm, type GemmNT } from '../../math/gemmWasm.js';
+import { selectGemm } from '../../math/kernels.js';
 import { compareCodePoints } from '../metrics/compareIds.js';
-
-let kernel: GemmNT | null = null;
-/** The project's shared C = A·Bᵀ kernel: WebAssembly SIMD where available, else the tiled JS one. */
-function gemm(): GemmNT {
-  kernel ??= createWasmGemm() ?? gemmNTJs;
-  return kernel;
-}
 
 /** One query's retrieved documents, best first. */
 export interface Hits {
@@ -35,13 +27,14 @@ export function denseTopK(
   const nq = queries.length / dims;
   const nd = docs.length / dims;
   const idRank = idRanks(docIds);
+  const { gemmNT } = selectGemm();
   const out: Hits[] = [];
   // Query rows per GEMM call: enough to amortise copying the corpus into the kernel, bounded in memory.
   const BLOCK = Math.max(1, Math.min(256, Math.floor(16_000_000 / Math.max(1, nd))));
   const block = candidates ? new Float32Array(0) : new Float32Array(BLOCK * nd);
   for (let q0 = 0; q0 < nq; q0 += BLOCK) {
     const qn = Math.min(BLOCK, nq - q0);
-    if (!candidates) gemm()(queries.subarray(q0 * dims, (q0 + qn) * dims), docs, qn, nd, dims, block);
+    if (!candidates) gemmNT(queries.subarray(q0 * dims, (q0 + qn) * dims), docs, qn, nd, dims, block);
     for (let b = 0; b < qn; b++) {
       const cand = candidates?.[q0 + b];
       if (candidates) {
