@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { type HubFailure, hubClient } from '../../model/formats/hub.js';
 import { atomicWriteFile } from '../../util/atomicWrite.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
 import { EvaluationError } from '../EvaluationError.js';
@@ -50,31 +51,26 @@ export async function downloadHubDataset(
 ): Promise<string> {
   const folder = hubDatasetFolder(repo, revision, options);
   if (existsSync(join(folder, COMPLETE))) return folder;
-  const endpoint = (options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(
-    /\/$/,
-    '',
-  );
-  const token = options.token ?? process.env.HF_TOKEN;
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const hub = hubClient(options);
+  const endpoint = hub.endpoint;
   const reporter = options.reporter ?? silentReporter;
   const get = async (url: string, what: string): Promise<Response> => {
-    let res: Response;
-    try {
-      res = await doFetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new EvaluationError(
-        repo,
-        `cannot download ${what} from ${endpoint} (${cause?.code ?? cause?.message ?? (e as Error).message}); the machine looks offline. ` +
-          'Put the task in a local folder (task.json + split files, see docs/evaluation.md) and pass --data, or set HF_ENDPOINT to a reachable mirror.',
-        { code: 'OFFLINE', cause: e },
-      );
-    }
-    if (res.status === 401 || res.status === 403)
-      throw new EvaluationError(repo, `access denied (${res.status}) for ${what}; set HF_TOKEN`, {
-        code: 'HUB_ACCESS',
-      });
-    if (!res.ok) throw new EvaluationError(repo, `HTTP ${res.status} for ${url}`, { code: 'HUB_HTTP' });
+    const fail = (f: HubFailure): EvaluationError => {
+      if (f.kind === 'offline')
+        return new EvaluationError(
+          repo,
+          `cannot download ${what} from ${endpoint} (${f.reason}); the machine looks offline. ` +
+            'Put the task in a local folder (task.json + split files, see docs/evaluation.md) and pass --data, or set HF_ENDPOINT to a reachable mirror.',
+          { code: 'OFFLINE', cause: f.cause },
+        );
+      if (f.kind === 'denied')
+        return new EvaluationError(repo, `access denied (${f.status}) for ${what}; set HF_TOKEN`, {
+          code: 'HUB_ACCESS',
+        });
+      return new EvaluationError(repo, `HTTP ${f.status} for ${url}`, { code: 'HUB_HTTP' });
+    };
+    const res = await hub.get(url, fail);
+    if (!res) throw fail({ kind: 'status', status: 404 });
     return res;
   };
   const treeUrl = `${endpoint}/api/datasets/${repo}/tree/${encodeURIComponent(revision)}?recursive=true`;

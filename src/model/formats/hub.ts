@@ -35,6 +35,53 @@ export function hubCacheFolder(repo: string, options: HubOptions = {}): string {
 
 const COMPLETE = '.gecko-complete';
 
+/** Why a hub request failed: the network (the machine looks offline), access (401/403) or another status. */
+export type HubFailure =
+  | { kind: 'offline'; reason: string; cause: unknown }
+  | { kind: 'denied'; status: number }
+  | { kind: 'status'; status: number };
+
+/** A hub address with its access token and fetch, as {@link hubClient} resolves them. */
+export interface HubClient {
+  /** The hub address, without a trailing slash. */
+  readonly endpoint: string;
+  /** GETs `url` with the token: the response when OK, null on 404, else throws the error `fail` builds. */
+  get(url: string, fail: (failure: HubFailure) => Error): Promise<Response | null>;
+}
+
+/**
+ * Resolves the hub address ($HF_ENDPOINT or https://huggingface.co), token ($HF_TOKEN) and fetch that model
+ * and dataset downloads share; each caller words its own errors.
+ */
+export function hubClient(options: { endpoint?: string; token?: string; fetch?: typeof fetch }): HubClient {
+  const endpoint = (options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(
+    /\/$/,
+    '',
+  );
+  const token = options.token ?? process.env.HF_TOKEN;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  return {
+    endpoint,
+    async get(url, fail) {
+      let res: Response;
+      try {
+        res = await doFetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        throw fail({
+          kind: 'offline',
+          reason: cause?.code ?? cause?.message ?? (e as Error).message,
+          cause: e,
+        });
+      }
+      if (res.status === 404) return null;
+      if (res.status === 401 || res.status === 403) throw fail({ kind: 'denied', status: res.status });
+      if (!res.ok) throw fail({ kind: 'status', status: res.status });
+      return res;
+    },
+  };
+}
+
 /**
  * Downloads a static model from the Hugging Face Hub once and returns its local folder: the first layout
  * of {@link LAYOUTS} whose config file the repository has, its weights and tokenizer, and the optional side
@@ -47,38 +94,29 @@ const COMPLETE = '.gecko-complete';
 export async function downloadFromHub(repo: string, options: HubOptions = {}): Promise<string> {
   const folder = hubCacheFolder(repo, options);
   if (existsSync(join(folder, COMPLETE))) return folder;
-  const endpoint = (options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(
-    /\/$/,
-    '',
-  );
+  const hub = hubClient(options);
+  const endpoint = hub.endpoint;
   const revision = options.revision ?? 'main';
-  const token = options.token ?? process.env.HF_TOKEN;
-  const doFetch = options.fetch ?? globalThis.fetch;
   const reporter = options.reporter ?? silentReporter;
 
   const get = async (file: string): Promise<Uint8Array | null> => {
     const url = `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${file}`;
-    let res: Response;
-    try {
-      res = await doFetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new ModelError(
-        repo,
-        `cannot download ${file} from ${endpoint} (${cause?.code ?? cause?.message ?? (e as Error).message}); ` +
-          'the machine looks offline. Download the model folder elsewhere and pass its path, or set HF_ENDPOINT to a reachable mirror.',
-        { cause: e },
-      );
-    }
-    if (res.status === 404) return null;
-    if (res.status === 401 || res.status === 403) {
-      throw new ModelError(
-        repo,
-        `access denied (${res.status}) for ${file}; set HF_TOKEN for private or gated repositories`,
-      );
-    }
-    if (!res.ok) throw new ModelError(repo, `HTTP ${res.status} for ${url}`);
-    return new Uint8Array(await res.arrayBuffer());
+    const res = await hub.get(url, (f) => {
+      if (f.kind === 'offline')
+        return new ModelError(
+          repo,
+          `cannot download ${file} from ${endpoint} (${f.reason}); ` +
+            'the machine looks offline. Download the model folder elsewhere and pass its path, or set HF_ENDPOINT to a reachable mirror.',
+          { cause: f.cause },
+        );
+      if (f.kind === 'denied')
+        return new ModelError(
+          repo,
+          `access denied (${f.status}) for ${file}; set HF_TOKEN for private or gated repositories`,
+        );
+      return new ModelError(repo, `HTTP ${f.status} for ${url}`);
+    });
+    return res && new Uint8Array(await res.arrayBuffer());
   };
 
   for (const layout of LAYOUTS) {
