@@ -13,8 +13,14 @@ export interface PooledHit {
   score: number;
 }
 
+/** The pool: the first `limit` passages matching a query, in corpus order (parameters: match, limit). */
+export const POOL_SQL = `SELECT p.rowid AS rowid, p.id AS id, p.title AS title, p.text AS text FROM passages p
+  WHERE p.rowid IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`;
+
 /**
- * Ranks the first `pool` passages (in corpus order) that match a query whose every term is common.
+ * Ranks the first `pool` passages (in corpus order) that match a query whose every term is common, read by
+ * `poolRows`, a statement of {@link POOL_SQL} (prepared once by the caller: preparing costs as much as a
+ * small query).
  *
  * Why not FTS5's `bm25()`: to get each term's IDF it counts the passages containing the term by walking the
  * term's whole posting list, on every query; for a word in most passages that walk is the whole cost and it
@@ -23,19 +29,19 @@ export interface PooledHit {
  * stemming): an approximation confined to this mode, which only queries of ubiquitous words reach.
  */
 export function scorePool(
-  db: Database.Database,
+  poolRows: Database.Statement,
   match: string,
   terms: readonly (QueryTerm & { df: number })[],
   pool: number,
   total: number,
   avgdl: number,
 ): PooledHit[] {
-  const rows = db
-    .prepare<[string, number], { rowid: number; id: string; title: string | null; text: string }>(
-      `SELECT p.rowid AS rowid, p.id AS id, p.title AS title, p.text AS text FROM passages p
-       WHERE p.rowid IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)`,
-    )
-    .all(match, pool);
+  const rows = poolRows.all(match, pool) as {
+    rowid: number;
+    id: string;
+    title: string | null;
+    text: string;
+  }[];
   const idf = terms.map((t) => Math.max(Math.log((total - t.df + 0.5) / (t.df + 0.5)), 1e-6));
   const words = new Map(terms.map((t, i) => [t.word, i]));
   const out: PooledHit[] = [];

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { analyzeQuery, ftsString, type QueryTerm } from './analyze.js';
-import { averageLength, scorePool } from './pooledScore.js';
+import { averageLength, POOL_SQL, scorePool } from './pooledScore.js';
 
 /** A ranked search hit. `score` is the BM25 score: higher is better. */
 export interface SearchHit {
@@ -155,7 +155,10 @@ export class Bm25Searcher {
     const pool = Math.max(k, options.poolSize ?? DEFAULT_POOL_SIZE);
     this.#avgdl ??= averageLength(this.#db);
     const terms = plan.terms.filter((t) => t.used).map((t) => ({ ...t, stem: '' }));
-    const top = scorePool(this.#db, match, terms, pool, this.#total ?? 0, this.#avgdl).slice(0, k);
+    const top = scorePool(this.#stmt(POOL_SQL), match, terms, pool, this.#total ?? 0, this.#avgdl).slice(
+      0,
+      k,
+    );
     if (!snippets) return top.map(({ id, score }) => ({ id, score }));
     const snippet = this.#stmt(
       `SELECT p.title AS title, snippet(passages_fts, 1, '[', ']', '…', 24) AS snippet
