@@ -8,7 +8,7 @@ import { UsageError } from '../errors/UsageError.js';
 import type { BatchResultsSummary } from '../llm/batch/importBatchResults.js';
 import { importMineBatch } from './batchMine.js';
 import { checkGeneration } from './checks.js';
-import { writeJsonl } from './dataset.js';
+import { readJsonlLines, writeJsonl } from './dataset.js';
 import type { TaskFamily } from './families.js';
 import {
   DEFAULT_GENERATE,
@@ -123,20 +123,8 @@ export async function importGenerateBatch(
     );
   const families = config.families as TaskFamily[];
   const summary: BatchImportSummary = { ok: 0, retry: 0, failed: 0, stale: 0 };
-  let n = 0;
-  for await (const line of createInterface({
-    input: createReadStream(resultsFile),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
-    n++;
-    if (line.trim() === '') continue;
-    const where = { file: resultsFile, line: n };
-    let r: BatchResultLine;
-    try {
-      r = JSON.parse(line) as BatchResultLine;
-    } catch (e) {
-      throw new InputError(where, 'not valid JSON', { cause: e });
-    }
+  for await (const { line, value: r } of readJsonlLines<BatchResultLine>(resultsFile)) {
+    const where = { file: resultsFile, line };
     const id = typeof r.custom_id === 'string' ? parseCustomId(r.custom_id) : undefined;
     if (!id)
       throw new InputError(

@@ -1,6 +1,9 @@
+import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { InputError } from '../errors/InputError.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { VERSION } from '../version.js';
 import type { FretExample } from './mine.js';
@@ -160,6 +163,31 @@ export async function writeJsonl(
     await file.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Reads JSON lines one at a time (bounded memory for large files), skipping blank lines: each value with
+ * its 1-based line number (for `file:line` errors) and its raw text.
+ * @throws InputError naming `file:line` for a line that is not valid JSON.
+ */
+export async function* readJsonlLines<T>(
+  file: string,
+): AsyncGenerator<{ line: number; text: string; value: T }> {
+  let n = 0;
+  for await (const text of createInterface({
+    input: createReadStream(file),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    n++;
+    if (text.trim() === '') continue;
+    let value: T;
+    try {
+      value = JSON.parse(text) as T;
+    } catch (e) {
+      throw new InputError({ file, line: n }, 'not valid JSON', { cause: e });
+    }
+    yield { line: n, text, value };
   }
 }
 

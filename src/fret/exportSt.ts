@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { InputError } from '../errors/InputError.js';
 import { formatDocument, formatQuery } from '../model/unifiedFormat.js';
-import { writeJsonl } from './dataset.js';
+import { readJsonlLines, writeJsonl } from './dataset.js';
 import type { FretExample } from './mine.js';
 
 /** One sentence-transformers training row in Gecko's unified format. */
@@ -37,22 +35,10 @@ export async function exportSentenceTransformers(
   const rows: StTriplet[] = [];
   let skipped = 0;
   let withoutNegative = 0;
-  let n = 0;
-  for await (const line of createInterface({
-    input: createReadStream(datasetFile),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
-    n++;
-    if (line.trim() === '') continue;
-    let e: FretExample;
-    try {
-      e = JSON.parse(line) as FretExample;
-    } catch (err) {
-      throw new InputError({ file: datasetFile, line: n }, 'not valid JSON', { cause: err });
-    }
+  for await (const { line, value: e } of readJsonlLines<FretExample>(datasetFile)) {
     if (typeof e.task !== 'string' || typeof e.query !== 'string' || typeof e.positive?.text !== 'string') {
       throw new InputError(
-        { file: datasetFile, line: n },
+        { file: datasetFile, line },
         'expected a FRet example with task, query and positive.text',
       );
     }

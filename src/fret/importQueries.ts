@@ -1,10 +1,10 @@
-import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import type { Corpus } from '../corpus/Corpus.js';
 import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
 import { DEFAULT_QUERY_TASK } from '../model/unifiedFormat.js';
 import { sha256 } from '../util/hash.js';
+import { readJsonlLines } from './dataset.js';
 import { DEFAULT_GENERATE } from './generate.js';
 import { FretStore } from './store.js';
 
@@ -35,7 +35,6 @@ export async function importQueries(
     throw new UsageError(`run "${run}" holds generated queries; import into another run with --run NAME`);
   }
   store.ensureJob(run, 'generate', { imported: hash, task });
-  let n = 0;
   let imported = 0;
   const put = corpus.workspace.db.transaction((rows: [number, Record<string, unknown>][]) => {
     for (const [line, q] of rows) {
@@ -65,17 +64,8 @@ export async function importQueries(
     }
   });
   let batch: [number, Record<string, unknown>][] = [];
-  for await (const line of createInterface({
-    input: createReadStream(file),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
-    n++;
-    if (line.trim() === '') continue;
-    try {
-      batch.push([n, JSON.parse(line) as Record<string, unknown>]);
-    } catch (e) {
-      throw new InputError({ file, line: n }, 'not valid JSON', { cause: e });
-    }
+  for await (const { line, value } of readJsonlLines<Record<string, unknown>>(file)) {
+    batch.push([line, value]);
     if (batch.length >= 1000) {
       put(batch);
       batch = [];

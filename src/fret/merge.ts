@@ -1,12 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { stableStringify } from '../util/hash.js';
-import { DATASET_FILES, type DatasetManifest, toParquet, writeJsonl } from './dataset.js';
+import { DATASET_FILES, type DatasetManifest, readJsonlLines, toParquet, writeJsonl } from './dataset.js';
 import type { FretExample } from './mine.js';
 import { relabelStats } from './selection.js';
 import { parseShard } from './shard.js';
@@ -72,19 +70,7 @@ export async function mergeDatasets(
   let duplicates = 0;
   for (const dir of inputs) {
     const file = join(dir, DATASET_FILES.jsonl);
-    let n = 0;
-    for await (const line of createInterface({
-      input: createReadStream(file),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    })) {
-      n++;
-      if (line.trim() === '') continue;
-      let example: FretExample;
-      try {
-        example = JSON.parse(line) as FretExample;
-      } catch (e) {
-        throw new InputError({ file, line: n }, 'not valid JSON', { cause: e });
-      }
+    for await (const { line: n, text: line, value: example } of readJsonlLines<FretExample>(file)) {
       const prev = byId.get(example.id);
       if (prev) {
         if (prev.line !== line)
