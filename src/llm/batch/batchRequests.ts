@@ -18,10 +18,11 @@ import {
   CHAT_PATH,
   COMPLETIONS_PATH,
   chatBody,
+  chatMessages,
   echoScoreBody,
   jsonSchemaFormat,
 } from '../openai/requests.js';
-import type { ChatMessage, JsonSchema } from '../types.js';
+import type { JsonSchema } from '../types.js';
 import type { RecordedCall } from './RecordingModel.js';
 
 /** One line of an OpenAI Batch API input file. */
@@ -94,8 +95,6 @@ export function batchRequestFor(
     };
   } else {
     kind = 'chat';
-    const messages: ChatMessage[] =
-      typeof call.input === 'string' ? [{ role: 'user', content: call.input }] : [...call.input];
     const schema = call.options.jsonSchema;
     const key = generateCacheKey(modelId, call.input, call.options);
     const attempt = schema ? jsonTriesSpent(cache, key) : 0;
@@ -103,7 +102,7 @@ export function batchRequestFor(
     url = `/v1${CHAT_PATH}`;
     body = chatBody(
       model,
-      messages,
+      chatMessages(call.input),
       { ...call.options, seed },
       schema ? jsonSchemaFormat(schema) : undefined,
     );

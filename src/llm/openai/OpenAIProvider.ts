@@ -27,6 +27,7 @@ import {
   CHAT_PATH,
   COMPLETIONS_PATH,
   chatBody,
+  chatMessages,
   echoScoreBody,
   jsonSchemaFormat,
   readChatCompletion,
@@ -180,8 +181,7 @@ class OpenAIModel implements OpenAIProvider {
   }
 
   async generate(input: PromptInput, options: GenerateOptions = {}): Promise<Generation> {
-    const messages: ChatMessage[] =
-      typeof input === 'string' ? [{ role: 'user', content: input }] : [...input];
+    const messages = chatMessages(input);
     const schema = options.jsonSchema;
     if (!schema) return this.chat(messages, options, undefined);
     checkJsonSchema(schema);
@@ -265,11 +265,9 @@ class OpenAIModel implements OpenAIProvider {
     continuations: readonly string[],
     options: ScoreOptions,
   ): Promise<ContinuationScore[]> {
-    const messages: ChatMessage[] =
-      typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : [...prompt];
     const r = await this.http.postJson(
       CHAT_PATH,
-      topLogprobsBody(this.model, messages, this.topK),
+      topLogprobsBody(this.model, chatMessages(prompt), this.topK),
       options.signal,
     );
     this.count(responseUsage(r));

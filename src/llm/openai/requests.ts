@@ -6,12 +6,24 @@
  */
 import { DEFAULT_GENERATE } from '../defaults.js';
 import { LlmError } from '../errors/LlmError.js';
-import type { ChatMessage, ContinuationScore, GenerateOptions, Generation, TokenUsage } from '../types.js';
+import type {
+  ChatMessage,
+  ContinuationScore,
+  GenerateOptions,
+  Generation,
+  PromptInput,
+  TokenUsage,
+} from '../types.js';
 import { completionLogprobs, continuationLogProb } from './logprobs.js';
 
 /** Paths of the two endpoints, relative to the base URL (`…/v1`). */
 export const CHAT_PATH = '/chat/completions';
 export const COMPLETIONS_PATH = '/completions';
+
+/** The chat messages of a prompt: a plain string is sent as one user message. */
+export function chatMessages(input: PromptInput): ChatMessage[] {
+  return typeof input === 'string' ? [{ role: 'user', content: input }] : [...input];
+}
 
 /** The structured-output response format for `schema` (OpenAI `json_schema`, strict). */
 export function jsonSchemaFormat(schema: unknown): Record<string, unknown> {
