@@ -1,4 +1,5 @@
 import { GEMM_WASM_BASE64 } from './wasm/gemmWasmBytes.js';
+import { instantiateWasm } from './wasm/instantiate.js';
 
 /**
  * C = A . B^T on the WebAssembly SIMD kernel (wasm/gemmWat.ts). Operands are copied into the module's linear
@@ -15,13 +16,6 @@ export type GemmNT = (
   c: Float32Array,
 ) => Float32Array;
 
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /**
  * Instantiates the SIMD kernel synchronously; null when WebAssembly or its SIMD proposal is missing.
  *
@@ -29,13 +23,8 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
  * const gemm = createWasmGemm() ?? gemmNTJs;
  */
 export function createWasmGemm(): GemmNT | null {
-  if (typeof WebAssembly === 'undefined') return null;
-  let instance: WebAssembly.Instance;
-  try {
-    instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64)), {});
-  } catch {
-    return null;
-  }
+  const instance = instantiateWasm(GEMM_WASM_BASE64);
+  if (!instance) return null;
   const memory = instance.exports.memory as WebAssembly.Memory;
   const kernel = instance.exports.gemm_nt as (
     pa: number,

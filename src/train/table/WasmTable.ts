@@ -1,3 +1,4 @@
+import { instantiateWasm } from '../../math/wasm/instantiate.js';
 import { TRAIN_WASM_BASE64 } from '../../math/wasm/trainWasmBytes.js';
 import type { StaticModel } from '../../model/StaticModel.js';
 import { type AdamOptions, type AdamState, DEFAULT_ADAM } from '../optim/SparseAdam.js';
@@ -82,15 +83,8 @@ export class WasmTable implements TableBackend {
   ): WasmTable | null {
     if (typeof WebAssembly === 'undefined' || model.weights || model.dimensions % 4 !== 0) return null;
     if (model.table.length * 4 * 3 > MAX_BYTES) return null;
-    let instance: WebAssembly.Instance;
-    try {
-      const bin = atob(TRAIN_WASM_BASE64);
-      const bytes = new Uint8Array(new ArrayBuffer(bin.length));
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    } catch {
-      return null;
-    }
+    const instance = instantiateWasm(TRAIN_WASM_BASE64);
+    if (!instance) return null;
     return new WasmTable(model, instance.exports as unknown as Kernels, adam, state);
   }
 
