@@ -215,7 +215,7 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
       const s = await trainPhase(await loadPhaseModel(p.pretrain, reporter), {
         sources: [
           { path: join(p.data, 'fret.train.jsonl'), kind: 'fret', weight: config.train.fretWeight },
-          ...config.train.extra.map(parseSourceSpec),
+          ...config.train.extra.map((s) => parseSourceSpec(s)),
         ],
         outDir: p.train,
         ...config.train,

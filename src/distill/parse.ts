@@ -2,8 +2,11 @@ import { UsageError } from '../errors/UsageError.js';
 import type { NegativeRule } from '../fret/selection.js';
 import { SOURCE_KINDS, type SourceKind, type SourceSpec } from '../train/data/types.js';
 
-/** Parses a mixture source `[KIND:]PATH[@WEIGHT]` (the syntax of `gecko train --data`). */
-export function parseSourceSpec(spec: string): SourceSpec {
+/**
+ * Parses a mixture source `[KIND:]PATH[@WEIGHT]` (the syntax of `gecko train --data` and of `train.extra`);
+ * `name` is the option named in the error.
+ */
+export function parseSourceSpec(spec: string, name = 'train.extra'): SourceSpec {
   let rest = spec;
   let kind: SourceKind | undefined;
   const m = /^([a-z-]+):(.+)$/.exec(rest);
@@ -17,7 +20,7 @@ export function parseSourceSpec(spec: string): SourceSpec {
     rest = w[1] as string;
     weight = Number(w[2]);
   }
-  if (!rest) throw new UsageError(`train.extra needs a path, got "${spec}"`);
+  if (!rest) throw new UsageError(`${name} needs a path, got "${spec}"`);
   return { path: rest, ...(kind ? { kind } : {}), ...(weight !== undefined ? { weight } : {}) };
 }
 

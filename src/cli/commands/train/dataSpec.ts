@@ -1,27 +1,13 @@
+import { parseSourceSpec } from '../../../distill/parse.js';
 import { UsageError } from '../../../errors/UsageError.js';
-import { SOURCE_KINDS, type SourceKind, type SourceSpec } from '../../../train/data/types.js';
+import type { SourceSpec } from '../../../train/data/types.js';
 
 /**
  * Parses `--data [KIND:]PATH[@WEIGHT]`, e.g. `scored-pairs:sts-train.jsonl@2`; the kind is detected from
  * the file when omitted.
  */
 export function parseDataSpec(spec: string): SourceSpec {
-  let rest = spec;
-  let kind: SourceKind | undefined;
-  const m = /^([a-z-]+):(.+)$/.exec(rest);
-  if (m && SOURCE_KINDS.includes(m[1] as SourceKind)) {
-    kind = m[1] as SourceKind;
-    rest = m[2]!;
-  }
-  let weight: number | undefined;
-  const w = /^(.+)@([0-9]*\.?[0-9]+)$/.exec(rest);
-  if (w) {
-    rest = w[1]!;
-    weight = Number(w[2]);
-  }
-  if (weight !== undefined && !(weight >= 0)) throw new UsageError(`--data weight must be >= 0 in "${spec}"`);
-  if (!rest) throw new UsageError(`--data needs a path, got "${spec}"`);
-  return { path: rest, ...(kind ? { kind } : {}), ...(weight !== undefined ? { weight } : {}) };
+  return parseSourceSpec(spec, '--data');
 }
 
 /** Parses a comma-separated list of positive integers (Matryoshka dimensions). */
