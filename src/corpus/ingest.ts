@@ -88,11 +88,7 @@ export async function ingestRecords(
     'INSERT INTO passages(id, doc_id, chunk, title, text, hash, dup_of, source) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(id) DO NOTHING',
   );
   const progress = settings.reporter.progress(`adding ${source.path}`, { unit: 'passages' });
-  const indexer = ParallelIndexer.attach(
-    db,
-    settings.scratchDir ?? '',
-    settings.scratchDir ? settings.index : { workers: 0 },
-  );
+  const indexer = ParallelIndexer.attach(db, settings.scratchDir, settings.index);
 
   // The write lock up front, as BEGIN IMMEDIATE would take it, but on the main database only: BEGIN
   // IMMEDIATE also locks the attached scratch shards, which the indexing workers write. Any write statement

@@ -82,18 +82,21 @@ export class ParallelIndexer {
     );
   }
 
-  /** Creates the indexer and attaches its scratch shards. Call outside any transaction. */
+  /**
+   * Creates the indexer and attaches its scratch shards in `scratchDir` (without one, everything is indexed
+   * in this thread). Call outside any transaction.
+   */
   static attach(
     db: Database.Database,
-    scratchDir: string,
+    scratchDir: string | undefined,
     options: ParallelIndexOptions = {},
   ): ParallelIndexer {
-    const workers = options.workers ?? defaultIndexWorkers();
+    const workers = scratchDir === undefined ? 0 : (options.workers ?? defaultIndexWorkers());
     const batch = options.batch ?? 4096;
     if (!Number.isInteger(workers) || workers < 0)
       throw new Error(`index workers must be >= 0, got ${workers}`);
     const files: string[] = [];
-    if (workers > 0) {
+    if (scratchDir !== undefined && workers > 0) {
       mkdirSync(scratchDir, { recursive: true });
       removeStaleShards(scratchDir);
       const tag = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
