@@ -18,10 +18,9 @@ import { tempDir } from '../../helpers/tmp.js';
 function corpusFile(dir: string, name: string, from: number, to: number, duplicates = true): string {
   const lines: string[] = [];
   for (let i = from; i < to; i++) {
-    const p = syntheticPassage(i, 40);
-    if (duplicates && i % 50 === 49)
-      Object.assign(p, { title: syntheticPassage(i - 1, 40).title, text: syntheticPassage(i - 1, 40).text });
-    lines.push(JSON.stringify(p));
+    const { _id, title, text } = syntheticPassage(i, 40);
+    const copy = duplicates && i % 50 === 49 ? syntheticPassage(i - 1, 40) : { title, text };
+    lines.push(JSON.stringify({ _id, title: copy.title, text: copy.text }));
   }
   const file = join(dir, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
