@@ -134,6 +134,14 @@ export function passageForPrompt(p: Pick<Passage, 'title' | 'text'>, maxChars: n
   return clipPassage(p.title ? `${p.title}. ${p.text}` : p.text, maxChars);
 }
 
+/** The `{{passage}}` and `{{title}}` values of a prompt about a passage (step 1's and the judges'). */
+export function passagePromptValues(
+  p: Pick<Passage, 'title' | 'text'>,
+  maxChars: number,
+): { passage: string; title: string } {
+  return { passage: passageForPrompt(p, maxChars), title: p.title ?? 'none' };
+}
+
 /** The step-1 chat messages for a seed and a family. */
 export function generationMessages(
   prompt: PromptTemplate,
@@ -142,8 +150,7 @@ export function generationMessages(
   maxPassageChars: number,
 ): { role: 'user'; content: string }[] {
   const content = renderPrompt(prompt, {
-    passage: passageForPrompt(passage, maxPassageChars),
-    title: passage.title ?? 'none',
+    ...passagePromptValues(passage, maxPassageChars),
     family: family.name,
     family_hint: family.hint,
   });

@@ -2,7 +2,7 @@ import { UsageError } from '../../errors/UsageError.js';
 import { failedCallUsage, isLlmError } from '../../llm/errors/LlmError.js';
 import type { LanguageModel } from '../../llm/types.js';
 import { orderDescending, ranksDescending } from '../fusion.js';
-import { passageForPrompt } from '../generate.js';
+import { passagePromptValues } from '../generate.js';
 import { loadPrompt, type PromptTemplate, renderPrompt } from '../prompts.js';
 import { callSeed } from '../random.js';
 import type { Judge, JudgeInput, Judgement } from './Judge.js';
@@ -70,8 +70,7 @@ export class GradedJudge implements Judge {
     const grades = await Promise.all(
       input.candidates.map(async (c) => {
         const content = renderPrompt(this.#prompt, {
-          passage: passageForPrompt(c, this.#maxChars),
-          title: c.title ?? 'none',
+          ...passagePromptValues(c, this.#maxChars),
           task: input.task,
           query: input.query,
           max_grade: String(this.#max),

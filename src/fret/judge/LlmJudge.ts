@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors/UsageError.js';
 import type { LanguageModel } from '../../llm/types.js';
 import { logSoftmax, orderDescending, ranksDescending, reciprocalRankFusion } from '../fusion.js';
-import { passageForPrompt } from '../generate.js';
+import { passagePromptValues } from '../generate.js';
 import { loadPrompt, type PromptTemplate, renderPrompt } from '../prompts.js';
 import type { Judge, JudgeInput, Judgement } from './Judge.js';
 
@@ -76,37 +76,32 @@ export class LlmJudge implements Judge {
   async judge(input: JudgeInput, signal?: AbortSignal): Promise<Judgement> {
     const opts = { requireExact: true, signal };
     const labels = this.#labels;
+    // Each candidate's passage as the prompts show it, built once for both prompts.
+    const shown = input.candidates.map((c) => ({
+      ...passagePromptValues(c, this.#maxChars),
+      task: input.task,
+    }));
+    const rcValues = {
+      query: input.query,
+      labels: labels.join(', '),
+      label_high: labels[0] as string,
+      label_mid: labels[Math.floor((labels.length - 1) / 2)] as string,
+      label_low: labels[labels.length - 1] as string,
+    };
+    const continuations = labels.map((l) => ` ${l}`);
     const t0 = performance.now();
     const ql = await Promise.all(
-      input.candidates.map(async (c) => {
-        const prompt = renderPrompt(this.#ql, {
-          passage: passageForPrompt(c, this.#maxChars),
-          title: c.title ?? 'none',
-          task: input.task,
-        });
+      shown.map(async (values) => {
+        const prompt = renderPrompt(this.#ql, values);
         const [s] = await this.#llm.scoreContinuations(prompt, [` ${input.query}`], opts);
         return s as { logProb: number; tokenCount: number };
       }),
     );
     const t1 = performance.now();
     const rc = await Promise.all(
-      input.candidates.map(async (c) => {
-        const prompt = renderPrompt(this.#rc, {
-          passage: passageForPrompt(c, this.#maxChars),
-          title: c.title ?? 'none',
-          task: input.task,
-          query: input.query,
-          labels: labels.join(', '),
-          label_high: labels[0] as string,
-          label_mid: labels[Math.floor((labels.length - 1) / 2)] as string,
-          label_low: labels[labels.length - 1] as string,
-        });
-        return this.#llm.scoreContinuations(
-          prompt,
-          labels.map((l) => ` ${l}`),
-          opts,
-        );
-      }),
+      shown.map(async (values) =>
+        this.#llm.scoreContinuations(renderPrompt(this.#rc, { ...values, ...rcValues }), continuations, opts),
+      ),
     );
     const t2 = performance.now();
     const qlScores = ql.map((s) => s.logProb);
