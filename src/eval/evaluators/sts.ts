@@ -22,11 +22,14 @@ export async function evaluateSts(
   const s = pairedScores(e1, e2);
   const man = s.manhattan.map((x) => -x);
   const euc = s.euclidean.map((x) => -x);
+  // The model similarity is the cosine, so the plain and cosine_ scores are the same two numbers.
+  const cosinePearson = pearson(gold, s.cosine);
+  const cosineSpearman = spearman(gold, s.cosine);
   return {
-    pearson: pearson(gold, s.cosine),
-    spearman: spearman(gold, s.cosine),
-    cosine_pearson: pearson(gold, s.cosine),
-    cosine_spearman: spearman(gold, s.cosine),
+    pearson: cosinePearson,
+    spearman: cosineSpearman,
+    cosine_pearson: cosinePearson,
+    cosine_spearman: cosineSpearman,
     manhattan_pearson: pearson(gold, man),
     manhattan_spearman: spearman(gold, man),
     euclidean_pearson: pearson(gold, euc),
