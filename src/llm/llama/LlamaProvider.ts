@@ -160,10 +160,10 @@ class LlamaProvider implements LanguageModel {
     checkJsonSchema(options.jsonSchema);
     // A grammar guarantees the JSON syntax, but a gibberish byte sequence can still break a schema rule
     // (e.g. maxLength counted over replacement characters); with sampling, a new seed gives a new try.
-    const seed = options.seed ?? 0;
+    const seed = options.seed ?? DEFAULT_GENERATE.seed;
     return retryOnBadJson(
       (i) => this.queue.run(() => this.generateNow(input, { ...options, seed: seed + i })),
-      (options.temperature ?? 0) > 0,
+      (options.temperature ?? DEFAULT_GENERATE.temperature) > 0,
     );
   }
 
@@ -194,7 +194,7 @@ class LlamaProvider implements LanguageModel {
       if (options.jsonSchema) {
         if (finishReason === 'length') {
           throw new LlmError(
-            `${this.id}: JSON output was cut off at maxTokens=${options.maxTokens ?? 256}; raise maxTokens or bound strings with maxLength in the schema.`,
+            `${this.id}: JSON output was cut off at maxTokens=${options.maxTokens ?? DEFAULT_GENERATE.maxTokens}; raise maxTokens or bound strings with maxLength in the schema.`,
             { code: 'LLM_OUTPUT', usage },
           );
         }

@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../../errors/UsageError.js';
 import type { Reporter } from '../../util/Reporter.js';
+import { DEFAULT_GENERATE } from '../defaults.js';
 import { LlmError } from '../errors/LlmError.js';
 import { isProviderHttpError } from '../errors/ProviderHttpError.js';
 import { checkJsonSchema, parseGeneration, retryOnBadJson } from '../jsonOutput.js';
@@ -185,7 +186,7 @@ class OpenAIModel implements OpenAIProvider {
     const schema = options.jsonSchema;
     if (!schema) return this.chat(messages, options, undefined);
     checkJsonSchema(schema);
-    const seed = options.seed ?? 0;
+    const seed = options.seed ?? DEFAULT_GENERATE.seed;
     if (this.jsonMode !== 'prompt') {
       const format = jsonSchemaFormat(schema);
       try {
