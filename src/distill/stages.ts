@@ -103,6 +103,11 @@ export class StageRunner {
   readonly #out: string;
   readonly #reporter: Reporter;
   readonly records = new Map<StageName, StageRecord>();
+  /**
+   * Stages whose outputs were hashed and matched their record, by the input hash checked: the plan's check
+   * then serves the stage's own run. Cleared whenever a stage runs, since running writes files.
+   */
+  readonly #intact = new Map<StageName, string>();
 
   constructor(ws: Workspace, out: string, reporter: Reporter) {
     ws.migrate('distill', DISTILL_MIGRATIONS);
@@ -132,10 +137,18 @@ export class StageRunner {
 
   /** Whether `stage` would be skipped for `hash` (checks the outputs' content too). */
   async upToDate(stage: StageName, hash: string): Promise<boolean> {
+    return (await this.#upToDateRecord(stage, hash)) !== undefined;
+  }
+
+  /** The stored record of `stage` when it is up to date for `hash`. */
+  async #upToDateRecord(stage: StageName, hash: string): Promise<ReturnType<StageRunner['stored']>> {
     const s = this.stored(stage);
-    if (!s || s.inputHash !== hash) return false;
-    if (s.outputs.length === 0) return true;
-    return (await hashPaths(s.outputs)) === s.filesHash;
+    if (!s || s.inputHash !== hash) return undefined;
+    if (s.outputs.length > 0 && this.#intact.get(stage) !== hash) {
+      if ((await hashPaths(s.outputs)) !== s.filesHash) return undefined;
+      this.#intact.set(stage, hash);
+    }
+    return s;
   }
 
   /** Runs `fn` unless the stage is up to date; either way returns (and keeps) its record. */
@@ -144,16 +157,16 @@ export class StageRunner {
     hash: string,
     fn: () => Promise<StageOutput<S>>,
   ): Promise<StageRecord<S>> {
-    if (await this.upToDate(stage, hash)) {
-      const { filesHash: _, ...s } = this.stored(stage) as Omit<StageRecord<S>, 'skipped'> & {
-        filesHash: string;
-      };
+    const stored = await this.#upToDateRecord(stage, hash);
+    if (stored) {
+      const { filesHash: _, ...s } = stored as Omit<StageRecord<S>, 'skipped'> & { filesHash: string };
       this.#reporter.info(`[${stage}] up to date (inputs unchanged since ${s.finishedAt}): skipped`);
       const rec = { ...s, skipped: true };
       this.records.set(stage, rec);
       return rec;
     }
     this.#reporter.info(`[${stage}] running`);
+    this.#intact.clear();
     const t0 = performance.now();
     const o = await fn();
     const fileHash = o.outputs.length ? await hashPaths(o.outputs) : '';

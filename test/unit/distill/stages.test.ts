@@ -46,6 +46,36 @@ describe('stage records', () => {
     ws.close();
   });
 
+  it('checks outputs again once any stage has run in between', async () => {
+    const dir = tempDir('gecko-stages-');
+    const ws = openWorkspace(join(dir, 'ws'));
+    const file = join(dir, 'pairs.txt');
+    let runs = 0;
+    const reporter = {
+      debug() {},
+      info() {},
+      warn() {},
+      progress: () => ({ tick() {}, update() {}, done() {} }),
+    };
+    const pairs = async () => {
+      runs++;
+      writeFileSync(file, `run ${runs}`);
+      return { outputs: [file], summary: {} };
+    };
+    const h = inputHash({ a: 1 });
+    await new StageRunner(ws, dir, reporter).run('pairs', h, pairs);
+    const runner = new StageRunner(ws, dir, reporter);
+    expect(await runner.upToDate('pairs', h)).toBe(true);
+    expect((await runner.run('pairs', h, pairs)).skipped).toBe(true);
+    await runner.run('split', inputHash({ b: 1 }), async () => {
+      writeFileSync(file, 'overwritten by another stage');
+      return { outputs: [], summary: {} };
+    });
+    expect((await runner.run('pairs', h, pairs)).skipped).toBe(false);
+    expect(runs).toBe(2);
+    ws.close();
+  });
+
   it('hashes folders by relative path and content, and input values independent of key order', async () => {
     const a = tempDir('gecko-hash-');
     writeFileSync(join(a, 'x'), '1');
