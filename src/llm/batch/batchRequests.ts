@@ -9,7 +9,7 @@ import { UsageError } from '../../errors/UsageError.js';
 import { sha256, stableStringify } from '../../util/hash.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { generateCacheKey, scoreCacheKey } from '../cache/cacheKeys.js';
-import type { LlmCacheTable } from '../cache/LlmCacheTable.js';
+import type { LlmCacheRow, LlmCacheTable } from '../cache/LlmCacheTable.js';
 import { LLM_CACHE_COMPONENT, LLM_CACHE_MIGRATIONS } from '../cache/llmCacheSchema.js';
 import { DEFAULT_GENERATE } from '../defaults.js';
 import { JSON_ATTEMPTS } from '../jsonOutput.js';
@@ -59,10 +59,9 @@ export function batchModelName(modelId: string): string {
 
 /**
  * How many of a JSON generation's tries (the live provider's retries on unparseable output, seed + i) a
- * batch already spent: recorded by the import in the call's `generate-error` row.
+ * batch already spent: recorded by the import in the call's `generate-error` row (`row`, its cache row).
  */
-export function jsonTriesSpent(cache: LlmCacheTable, key: string): number {
-  const row = cache.get(key);
+export function jsonTriesSpent(row: LlmCacheRow | undefined): number {
   if (row?.op !== 'generate-error') return 0;
   return (JSON.parse(row.result) as { tries?: number }).tries ?? JSON_ATTEMPTS;
 }
@@ -97,7 +96,7 @@ export function batchRequestFor(
     kind = 'chat';
     const schema = call.options.jsonSchema;
     const key = generateCacheKey(modelId, call.input, call.options);
-    const attempt = schema ? jsonTriesSpent(cache, key) : 0;
+    const attempt = schema ? jsonTriesSpent(cache.get(key)) : 0;
     const seed = (call.options.seed ?? DEFAULT_GENERATE.seed) + attempt;
     url = `/v1${CHAT_PATH}`;
     body = chatBody(

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { InputError, type InputLocation } from '../../errors/InputError.js';
 import type { Workspace } from '../../workspace/Workspace.js';
-import { LlmCacheTable } from '../cache/LlmCacheTable.js';
+import { type LlmCacheRow, LlmCacheTable } from '../cache/LlmCacheTable.js';
 import { isLlmError, type LlmError } from '../errors/LlmError.js';
 import { JSON_ATTEMPTS, parseGeneration } from '../jsonOutput.js';
 import { readChatCompletion, readEchoScores } from '../openai/requests.js';
@@ -104,7 +104,9 @@ function importLine(
       `"${r.custom_id}" is not a request exported from this workspace (export-batch records each one; was the file exported with another --work?)`,
     );
   const label = req.label;
-  if (answered(req, cache)) return { kind: 'stale', label };
+  // A generation's cache row, read once: whether it is answered, and the tries it already cost.
+  const before = req.meta.op === 'generate' ? cache.get(req.meta.key) : undefined;
+  if (answered(req, before, cache)) return { kind: 'stale', label };
   const status = r.response?.status_code;
   if ((r.error !== undefined && r.error !== null) || status !== 200) return { kind: 'failed', label };
   const body = r.response?.body;
@@ -113,19 +115,22 @@ function importLine(
       { ...where, field: 'response.body.choices' },
       'a successful answer must have a body with a choices array',
     );
-  return { kind: storeAnswer(req, body, where, cache), label };
+  return { kind: storeAnswer(req, before, body, where, cache), label };
 }
 
-/** True when the cache already holds this request's answer (imported before, or answered live). */
-function answered(req: StoredBatchRequest, cache: LlmCacheTable): boolean {
+/**
+ * True when the cache already holds this request's answer (imported before, or answered live); `row` is
+ * a generation's cache row.
+ */
+function answered(req: StoredBatchRequest, row: LlmCacheRow | undefined, cache: LlmCacheTable): boolean {
   const meta = req.meta;
   if (meta.op === 'score') return meta.keys.every((k) => cache.has(k));
-  const row = cache.get(meta.key);
-  return row !== undefined && (row.op === 'generate' || jsonTriesSpent(cache, meta.key) > meta.attempt);
+  return row !== undefined && (row.op === 'generate' || jsonTriesSpent(row) > meta.attempt);
 }
 
 function storeAnswer(
   req: StoredBatchRequest,
+  before: LlmCacheRow | undefined,
   body: object,
   where: InputLocation,
   cache: LlmCacheTable,
@@ -154,7 +159,6 @@ function storeAnswer(
     return 'ok';
   }
   // Tokens of the tries the batch already spent on this call count in its usage, as they do live.
-  const before = cache.get(meta.key);
   const spent = {
     promptTokens: before?.op === 'generate-error' ? before.prompt_tokens : 0,
     completionTokens: before?.op === 'generate-error' ? before.completion_tokens : 0,
