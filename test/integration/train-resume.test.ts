@@ -2,36 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStaticModel } from '../../src/model/formats/loadStaticModel.js';
 import { runGecko, TSX_LOADER } from '../helpers/cli.js';
-import { ROOT, SHARED_DATA } from '../helpers/paths.js';
+import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
+import { trainArgs, trainedTable } from '../helpers/trainCli.js';
 
-const VOCAB = join(SHARED_DATA, 'vocab/bert-base-uncased-vocab.txt');
-const STS_DEV = join(SHARED_DATA, 'mteb/STSBenchmark/validation.jsonl');
-const args = (out: string): string[] => [
-  'train',
-  '--vocab',
-  VOCAB,
-  '--dim',
-  '16',
-  '--data',
-  `scored-pairs:${STS_DEV}`,
-  '--sts-threshold',
-  '3',
-  '-b',
-  '32',
-  '--checkpoint-every',
-  '5',
-  '--out',
-  out,
-  '--steps',
-  '150',
-];
-
-async function table(dir: string): Promise<Float32Array> {
-  return (await loadStaticModel(join(dir, 'model'))).table;
-}
+const args = (out: string): string[] => trainArgs(out, 150);
 
 describe('gecko train (CLI) after SIGKILL', () => {
   it('resumes after SIGKILL mid-run to exactly the uninterrupted model', async () => {
@@ -63,6 +39,6 @@ describe('gecko train (CLI) after SIGKILL', () => {
     expect(resumed.code).toBe(0);
     const again = tempDir();
     expect((await runGecko(args(again))).code).toBe(0);
-    expect(Array.from(await table(killed))).toEqual(Array.from(await table(again)));
+    expect(Array.from(await trainedTable(killed))).toEqual(Array.from(await trainedTable(again)));
   });
 });

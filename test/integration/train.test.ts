@@ -1,42 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStaticModel } from '../../src/model/formats/loadStaticModel.js';
 import { runGecko } from '../helpers/cli.js';
 import { SHARED_DATA } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
+import { STS_DEV, trainArgs, trainedTable, VOCAB } from '../helpers/trainCli.js';
 
-const VOCAB = join(SHARED_DATA, 'vocab/bert-base-uncased-vocab.txt');
-const STS_DEV = join(SHARED_DATA, 'mteb/STSBenchmark/validation.jsonl');
-const args = (out: string): string[] => [
-  'train',
-  '--vocab',
-  VOCAB,
-  '--dim',
-  '16',
-  '--data',
-  `scored-pairs:${STS_DEV}`,
-  '--sts-threshold',
-  '3',
-  '--steps',
-  '30',
-  '-b',
-  '32',
-  '--checkpoint-every',
-  '5',
-  '--eval-every',
-  '10',
-  '--dev',
-  `sts:${STS_DEV}`,
-  '--matryoshka',
-  '16,8',
-  '--out',
-  out,
-];
-
-async function table(dir: string): Promise<Float32Array> {
-  return (await loadStaticModel(join(dir, 'model'))).table;
-}
+const args = (out: string): string[] =>
+  trainArgs(out, 30, ['--eval-every', '10', '--dev', `sts:${STS_DEV}`, '--matryoshka', '16,8']);
 
 describe('gecko train (CLI)', () => {
   it('trains, keeps the best dev model, writes curves, and a killed run resumes to the same model', async () => {
@@ -70,7 +41,7 @@ describe('gecko train (CLI)', () => {
     const resumed = await runGecko(args(part));
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain('resuming from step 12');
-    expect(Array.from(await table(part))).toEqual(Array.from(await table(full)));
+    expect(Array.from(await trainedTable(part))).toEqual(Array.from(await trainedTable(full)));
     // A different --steps is a different run: refused, with the way out named.
     const refused = await runGecko([...args(part), '--steps', '31']);
     expect(refused.code).toBe(2);
