@@ -17,7 +17,7 @@ import { type Reporter, silentReporter } from '../util/Reporter.js';
 import type { DistillConfig } from './config.js';
 import { splitFret, writeHeldOutTask, writePairs } from './data.js';
 import { type EvalResults, evaluateStudent, type ScoreRow } from './evaluate.js';
-import { corpusFingerprint, fileOrDirHash, planActions, stageInputs } from './inputs.js';
+import { corpusFingerprint, fileOrDirHash, onceFileHasher, planActions, stageInputs } from './inputs.js';
 import { parseNegative, parseSourceSpec } from './parse.js';
 import { type DistillPlan, estimatePlan } from './plan.js';
 import { readSvg, renderDistillReport } from './report.js';
@@ -113,7 +113,9 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
       };
     });
     const h: Partial<Record<StageName, string>> = { ingest: ingest.outputHash };
-    const hashes = stageInputs(config, h);
+    // The plan and the runs hash the same input files (tokenizer, extra sources, task folders): once each.
+    const hashPath = onceFileHasher();
+    const hashes = stageInputs(config, h, hashPath);
     const pairsHash = hashes.pairs();
     const pairs = await runner.run('pairs', pairsHash, async () => {
       const r = await writePairs(corpus, p.data, config.seed, config.eval.holdout);
@@ -123,7 +125,7 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
     const runName = `distill-${hashes.generate().slice(0, 10)}`;
 
     // The plan: each stage runs unless it and everything upstream of it is recorded as up to date.
-    const actions = await planActions(runner, config, h);
+    const actions = await planActions(runner, config, h, hashPath);
     const plan = estimatePlan(
       config,
       {

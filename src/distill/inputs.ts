@@ -6,11 +6,18 @@ import type { DistillConfig } from './config.js';
 import { parseSourceSpec } from './parse.js';
 import { hashFile, hashPaths, inputHash, STAGES, type StageName, type StageRunner } from './stages.js';
 
-/** Input hashes of the stages after `pairs`, from the settings and upstream output hashes in `h`. */
-export function stageInputs(config: DistillConfig, h: Partial<Record<StageName, string>>) {
+/**
+ * Input hashes of the stages after `pairs`, from the settings and upstream output hashes in `h`; the files
+ * the settings name (tokenizer, extra sources, task folders) are hashed with `hashPath`.
+ */
+export function stageInputs(
+  config: DistillConfig,
+  h: Partial<Record<StageName, string>>,
+  hashPath: (path: string) => Promise<string> = fileOrDirHash,
+) {
   const c = config;
   const fileHashes = async (paths: readonly (string | null)[]): Promise<(string | null)[]> =>
-    Promise.all(paths.map((x) => (x ? fileOrDirHash(x) : null)));
+    Promise.all(paths.map((x) => (x ? hashPath(x) : null)));
   return {
     pairs: () => inputHash({ ingest: h.ingest, seed: c.seed, holdout: c.eval.holdout }),
     generate: () => inputHash({ ingest: h.ingest, llm: c.llm, generate: c.generate, seed: c.seed }),
@@ -57,12 +64,13 @@ export async function planActions(
   runner: StageRunner,
   config: DistillConfig,
   h: Partial<Record<StageName, string>>,
+  hashPath: (path: string) => Promise<string> = fileOrDirHash,
 ): Promise<Record<StageName, 'run' | 'skip'>> {
   const actions = Object.fromEntries(STAGES.map((s) => [s, 'run'])) as Record<StageName, 'run' | 'skip'>;
   actions.ingest = runner.records.get('ingest')?.skipped ? 'skip' : 'run';
   actions.pairs = runner.records.get('pairs')?.skipped ? 'skip' : 'run';
   const sim = { ...h };
-  const hashes = stageInputs(config, sim);
+  const hashes = stageInputs(config, sim, hashPath);
   for (const stage of STAGES.slice(2)) {
     const hash = await (hashes[stage as Exclude<StageName, 'ingest'>] as () => string | Promise<string>)();
     if (!(await runner.upToDate(stage, hash))) break;
@@ -77,6 +85,19 @@ export async function corpusFingerprint(corpus: Corpus): Promise<string> {
   const parts: string[] = [];
   for await (const x of corpus) parts.push(sha256(`${x.id}\0${x.title ?? ''}\0${x.text}`));
   return sha256(parts.join(''));
+}
+
+/**
+ * {@link fileOrDirHash} remembering each path's hash: for the files a configuration names, which the plan
+ * and the stages' runs both hash and no stage writes.
+ */
+export function onceFileHasher(): (path: string) => Promise<string> {
+  const seen = new Map<string, Promise<string>>();
+  return (path) => {
+    const h = seen.get(path) ?? fileOrDirHash(path);
+    seen.set(path, h);
+    return h;
+  };
 }
 
 export async function fileOrDirHash(path: string): Promise<string> {
