@@ -5,6 +5,7 @@
  */
 import { isProviderHttpError } from '../errors/ProviderHttpError.js';
 import type { HttpClient } from './HttpClient.js';
+import { CHAT_PATH, COMPLETIONS_PATH, topLogprobsBody } from './requests.js';
 
 /** What the probes found. */
 export interface LogprobSupport {
@@ -43,7 +44,8 @@ export async function detectLogprobSupport(
   const [prompt, chat] = await Promise.all([
     probe(
       http,
-      '/completions',
+      COMPLETIONS_PATH,
+      // Not echoScoreBody: the probe sends a single string prompt, scoring sends a list.
       {
         model,
         prompt: 'The capital of France is Paris',
@@ -64,15 +66,8 @@ export async function detectLogprobSupport(
     ),
     probe(
       http,
-      '/chat/completions',
-      {
-        model,
-        messages: [{ role: 'user', content: 'Answer yes or no: is water wet?' }],
-        max_tokens: 1,
-        temperature: 0,
-        logprobs: true,
-        top_logprobs: 5,
-      },
+      CHAT_PATH,
+      topLogprobsBody(model, [{ role: 'user', content: 'Answer yes or no: is water wet?' }], 5),
       (r) => {
         const c = (r as { choices?: Array<{ logprobs?: { content?: Array<{ top_logprobs?: unknown[] }> } }> })
           .choices?.[0];
