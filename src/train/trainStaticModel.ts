@@ -66,11 +66,8 @@ export async function trainStaticModel(
   const d = model.dimensions;
   await mkdir(o.outDir, { recursive: true });
   const loss = buildLoss(o, d);
-  const sampler0 = new BatchSampler(ds, {
-    batchSize: o.batchSize,
-    seed: o.seed,
-    taskSampling: o.taskSampling,
-  });
+  const samplerOptions = { batchSize: o.batchSize, seed: o.seed, taskSampling: o.taskSampling };
+  const sampler0 = new BatchSampler(ds, samplerOptions);
   const totalSteps = o.steps ?? Math.max(1, Math.ceil((o.epochs * sampler0.epochSize) / o.batchSize));
   const fingerprint = sha256(
     stableStringify({
@@ -110,13 +107,7 @@ export async function trainStaticModel(
       elapsedSec: 0,
     };
   }
-  const sampler = ckpt
-    ? new BatchSampler(
-        ds,
-        { batchSize: o.batchSize, seed: o.seed, taskSampling: o.taskSampling },
-        state.sampler,
-      )
-    : sampler0;
+  const sampler = ckpt ? new BatchSampler(ds, samplerOptions, state.sampler) : sampler0;
 
   const mem = estimateMemory(model.tokenizer.vocabSize, d, o.batchSize, 32, o.matryoshkaDims ?? [d]);
   reporter.info(
@@ -159,15 +150,10 @@ export async function trainStaticModel(
     runner.backend.sync();
     state.sampler = sampler.state();
     state.elapsedSec = baseElapsed + (performance.now() - t0) / 1000;
+    const adam = runner.backend.adamState();
     await saveCheckpoint(
       o.outDir,
-      {
-        state,
-        table: model.table,
-        weights: model.weights,
-        adam: runner.backend.adamState().table,
-        weightAdam: runner.backend.adamState().weights,
-      },
+      { state, table: model.table, weights: model.weights, adam: adam.table, weightAdam: adam.weights },
       d,
     );
   };

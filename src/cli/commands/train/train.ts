@@ -203,7 +203,7 @@ async function initialModel(
 ): Promise<StaticModel> {
   const config = maxLength ? { maxLength } : {};
   if (a.model) {
-    const m = await loadStaticModel(a.model, { reporter, ...(maxLength ? { maxLength } : {}) });
+    const m = await loadStaticModel(a.model, { reporter, ...config });
     if (a.tokenWeights && !m.weights) {
       return new StaticModel({
         tokenizer: m.tokenizer,
