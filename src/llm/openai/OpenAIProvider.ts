@@ -113,8 +113,9 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
   const concurrency = options.concurrency ?? DEFAULT_OPENAI_OPTIONS.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError(`concurrency must be a positive integer, got ${concurrency}`);
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const http = new HttpClient({
-    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    baseUrl,
     apiKey,
     concurrency,
     timeoutMs: options.timeoutMs ?? DEFAULT_OPENAI_OPTIONS.timeoutMs,
@@ -124,7 +125,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
   });
   return new OpenAIModel(
     http,
-    options.baseUrl.replace(/\/+$/, ''),
+    baseUrl,
     options.model,
     options.topLogprobs ?? DEFAULT_OPENAI_OPTIONS.topLogprobs,
   );
