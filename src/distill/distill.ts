@@ -262,14 +262,15 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
       });
       const evalResults = JSON.parse(readFileSync(join(p.eval, 'results.json'), 'utf8')) as EvalResults;
       const chartFile = join(p.eval, 'matryoshka.svg');
-      await atomicWriteFile(chartFile, `${chart(evalResults.student)}\n`);
+      const chartSvg = chart(evalResults.student);
+      await atomicWriteFile(chartFile, `${chartSvg}\n`);
       const report = await renderDistillReport({
         config,
         plan,
         manifest,
         fretJsonl,
         curves,
-        chartFile: 'eval/matryoshka.svg',
+        chart: { svg: chartSvg, file: 'eval/matryoshka.svg' },
         corpusJsonl: join(p.data, 'corpus.jsonl'),
         eval: evalResults,
       });

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { REFERENCE_MODELS, REFERENCE_SCORES } from '../eval/report/anchors.js';
-import { chart } from '../eval/report/report.js';
 import { taskScore } from '../eval/results.js';
 import type { DatasetManifest } from '../fret/dataset.js';
 import type { FretExample } from '../fret/mine.js';
@@ -17,8 +16,8 @@ export interface ReportInputs {
   fretJsonl: string;
   /** Training curves: SVG text for the HTML page, and the file path relative to the report for Markdown. */
   curves: { title: string; svg: string; file: string }[];
-  /** Where the Matryoshka chart is written, relative to the report (Markdown links it; HTML inlines it). */
-  chartFile: string;
+  /** The Matryoshka chart: its SVG for the HTML page, and the file path relative to the report for Markdown. */
+  chart: { svg: string; file: string };
   /** The BEIR corpus the seed passages are looked up in. */
   corpusJsonl: string;
   eval: EvalResults;
@@ -77,8 +76,11 @@ export async function renderDistillReport(inputs: ReportInputs): Promise<{ markd
   );
   const evalMd = evaluationTable(inputs.eval);
   add('Evaluation', evalMd);
-  const svg = chart(inputs.eval.student);
-  add('Matryoshka dimension curve', `![score against Matryoshka dimension](${inputs.chartFile})`, svg);
+  add(
+    'Matryoshka dimension curve',
+    `![score against Matryoshka dimension](${inputs.chart.file})`,
+    inputs.chart.svg,
+  );
   add(
     'Configuration',
     `\`\`\`json\n${JSON.stringify(inputs.config, null, 2)}\n\`\`\``,
