@@ -4,28 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runGecko, TSX_LOADER } from '../helpers/cli.js';
-import { writeTinyLlamaGguf } from '../helpers/gguf/tinyLlama.js';
+import { writeDistillInputs } from '../helpers/distillInputs.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const QUOTES = [
-  '"',
-  '"}',
-  'a"',
-  'e"',
-  's"',
-  'n"',
-  't"',
-  'd"',
-  'r"',
-  'y"',
-  '▁x"',
-  '▁the"',
-  '▁a"',
-  '▁is"',
-  '."',
-  '?"',
-];
 
 function finishedQueries(db: string): number {
   if (!existsSync(db)) return 0;
@@ -50,9 +31,7 @@ function finishedQueries(db: string): number {
 describe('gecko distill resume', () => {
   it('continues after SIGKILL without repeating finished seeds', async () => {
     const dir = tempDir('gecko-distill-resume-');
-    const lines = readFileSync(join(ROOT, 'examples/corpus.jsonl'), 'utf8').split('\n').slice(0, 30);
-    writeFileSync(join(dir, 'corpus.jsonl'), `${lines.join('\n')}\n`);
-    const gguf = writeTinyLlamaGguf(join(dir, 'tiny.gguf'), { seed: 7, vocab: QUOTES, outputScale: 2 });
+    const gguf = writeDistillInputs(dir);
     writeFileSync(
       join(dir, 'gecko.config.json'),
       JSON.stringify({

@@ -2,35 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGecko } from '../helpers/cli.js';
-import { writeTinyLlamaGguf } from '../helpers/gguf/tinyLlama.js';
+import { writeDistillInputs } from '../helpers/distillInputs.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/**
- * `gecko distill` end to end with a real llama.cpp model: a tiny random GGUF whose vocabulary has many
- * pieces ending in a quote, so that under the JSON grammar it closes its strings and most seeds yield a
- * query (gibberish, but checked and mined like any other). 30 passages of the shipped example corpus, a
- * few training steps. The second run must recompute nothing; a changed evaluation setting reruns only the
- * evaluation and the report, without loading the LLM.
- */
-const QUOTES = [
-  '"',
-  '"}',
-  'a"',
-  'e"',
-  's"',
-  'n"',
-  't"',
-  'd"',
-  'r"',
-  'y"',
-  '▁x"',
-  '▁the"',
-  '▁a"',
-  '▁is"',
-  '."',
-  '?"',
-];
 
 function snapshot(dir: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -51,12 +25,17 @@ interface Result {
   plan: { estimates: { stage: string; runs: boolean; calls: { min: number } }[] };
 }
 
+/**
+ * `gecko distill` end to end with a real llama.cpp model: a tiny random GGUF whose vocabulary has many
+ * pieces ending in a quote, so that under the JSON grammar it closes its strings and most seeds yield a
+ * query (gibberish, but checked and mined like any other). 30 passages of the shipped example corpus, a
+ * few training steps. The second run must recompute nothing; a changed evaluation setting reruns only the
+ * evaluation and the report, without loading the LLM.
+ */
 describe('gecko distill', () => {
   it('runs every stage with the tiny GGUF, writes every artifact, and a rerun recomputes nothing', async () => {
     const dir = tempDir('gecko-distill-');
-    const lines = readFileSync(join(ROOT, 'examples/corpus.jsonl'), 'utf8').split('\n').slice(0, 30);
-    writeFileSync(join(dir, 'corpus.jsonl'), `${lines.join('\n')}\n`);
-    const gguf = writeTinyLlamaGguf(join(dir, 'tiny.gguf'), { seed: 7, vocab: QUOTES, outputScale: 2 });
+    const gguf = writeDistillInputs(dir);
     const config = {
       generate: { maxTokens: 96, retries: 0, maxPassageChars: 300, concurrency: 2 },
       mine: { candidates: 4 },
