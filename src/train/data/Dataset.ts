@@ -22,18 +22,10 @@ export interface Dataset {
  * const ds = buildDataset([readSource({ path: 'fret.jsonl' }, 42)]);
  */
 export function buildDataset(sources: readonly Source[]): Dataset {
-  const textId = new Map<string, number>();
   const texts: string[] = [];
-  const intern = (t: string): number => {
-    let id = textId.get(t);
-    if (id === undefined) {
-      id = texts.length;
-      texts.push(t);
-      textId.set(t, id);
-    }
-    return id;
-  };
-  const taskId = new Map<string, number>();
+  const intern = interner(texts);
+  const taskNames: string[] = [];
+  const taskId = interner(taskNames);
   // Examples whose anchor equals their positive teach nothing and could never join a duplicate-free batch.
   const kept = sources.map((s) => s.examples.filter((e) => e.anchor !== e.positive));
   const n = kept.reduce((a, k) => a + k.length, 0);
@@ -44,7 +36,7 @@ export function buildDataset(sources: readonly Source[]): Dataset {
     negative: new Int32Array(n),
     task: new Int32Array(n),
     source: new Int32Array(n),
-    taskNames: [],
+    taskNames,
     sources: sources.map((s, i) => ({
       name: s.name,
       kind: s.kind,
@@ -59,16 +51,24 @@ export function buildDataset(sources: readonly Source[]): Dataset {
       ds.positive[i] = intern(e.positive);
       const dup = e.negative === null || e.negative === e.anchor || e.negative === e.positive;
       ds.negative[i] = dup ? -1 : intern(e.negative!);
-      let t = taskId.get(e.task);
-      if (t === undefined) {
-        t = ds.taskNames.length;
-        ds.taskNames.push(e.task);
-        taskId.set(e.task, t);
-      }
-      ds.task[i] = t;
+      ds.task[i] = taskId(e.task);
       ds.source[i] = si;
       i++;
     }
   });
   return ds;
+}
+
+/** A function giving each distinct string its index in `list`, appending strings it has not seen. */
+function interner(list: string[]): (s: string) => number {
+  const idOf = new Map<string, number>();
+  return (s) => {
+    let id = idOf.get(s);
+    if (id === undefined) {
+      id = list.length;
+      list.push(s);
+      idOf.set(s, id);
+    }
+    return id;
+  };
 }
