@@ -132,7 +132,8 @@ export async function minePairs(
     options.signal,
   );
   progress.done();
-  const rows = store.examples(run, job);
+  // Counts only: the examples themselves are read once, by writeDataset.
+  const rows = store.exampleOutcomes(run, job);
   const failures: Record<string, number> = {};
   for (const r of rows)
     if (r.status === 'failed') failures[r.reason ?? '?'] = (failures[r.reason ?? '?'] ?? 0) + 1;

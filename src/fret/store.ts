@@ -166,6 +166,15 @@ export class FretStore {
       .map((r) => ({ ...r, counts: JSON.parse(r.counts) as Record<string, number> }));
   }
 
+  /** Each step-2 item's status and failure reason, in item order, without reading the examples. */
+  exampleOutcomes(run: string, job: string): Pick<ExampleRow, 'status' | 'reason'>[] {
+    return this.db
+      .prepare<[string, string], Pick<ExampleRow, 'status' | 'reason'>>(
+        'SELECT status, reason FROM fret_examples WHERE run = ? AND job = ? ORDER BY item_id',
+      )
+      .all(run, job);
+  }
+
   /** All step-2 rows of a mining job, in item order. */
   examples(run: string, job: string): ExampleRow[] {
     return this.db
