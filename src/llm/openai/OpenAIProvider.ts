@@ -288,11 +288,10 @@ class OpenAIModel implements OpenAIProvider {
     });
   }
 
-  private count(usage: TokenUsage): TokenUsage {
+  private count(usage: TokenUsage): void {
     this.totals.promptTokens += usage.promptTokens;
     this.totals.completionTokens += usage.completionTokens;
     this.totals.calls++;
-    return usage;
   }
 
   async close(): Promise<void> {
