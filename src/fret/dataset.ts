@@ -223,6 +223,7 @@ function batchSection(store: FretStore, run: string, job: string): Pick<DatasetM
   return generate.length + mine.length > 0 ? { batch: { generate, mine } } : {};
 }
 
-function sortKeys(o: Record<string, number>): Record<string, number> {
+/** The record with its keys in sorted order (stable manifests). */
+export function sortKeys(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

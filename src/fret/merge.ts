@@ -4,7 +4,14 @@ import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { stableStringify } from '../util/hash.js';
-import { DATASET_FILES, type DatasetManifest, readJsonlLines, toParquet, writeJsonl } from './dataset.js';
+import {
+  DATASET_FILES,
+  type DatasetManifest,
+  readJsonlLines,
+  sortKeys,
+  toParquet,
+  writeJsonl,
+} from './dataset.js';
 import type { FretExample } from './mine.js';
 import { relabelStats } from './selection.js';
 import { parseShard } from './shard.js';
@@ -156,5 +163,5 @@ function withoutShard(config: Record<string, unknown> | null): Record<string, un
 function sumRecords(records: readonly Record<string, number>[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of records) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return sortKeys(out);
 }
