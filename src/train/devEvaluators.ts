@@ -1,6 +1,7 @@
 import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
 import { spearman } from '../eval/metrics/correlation.js';
+import type { EmbedOptions } from '../model/Embedder.js';
 import type { StaticModel } from '../model/StaticModel.js';
 import { readJsonl } from './data/jsonl.js';
 
@@ -35,11 +36,15 @@ export function stsDevEvaluator(
     gold.push(score);
   }
   if (gold.length < 3) throw new InputError({ file: path }, 'an STS dev set needs at least 3 pairs');
-  const task = options.task ?? 'semantic similarity';
+  const dims = options.dimensions;
+  const embed: EmbedOptions = {
+    kind: 'query',
+    task: options.task ?? 'semantic similarity',
+    ...(dims ? { dimensions: dims } : {}),
+  };
   return (model) => {
-    const dims = options.dimensions;
-    const a = model.embedSync(s1, { kind: 'query', task, ...(dims ? { dimensions: dims } : {}) });
-    const b = model.embedSync(s2, { kind: 'query', task, ...(dims ? { dimensions: dims } : {}) });
+    const a = model.embedSync(s1, embed);
+    const b = model.embedSync(s2, embed);
     const cos = a.map((v, i) => {
       let s = 0;
       const w = b[i]!;
