@@ -1,4 +1,5 @@
 import { createReadStream, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Corpus } from '../corpus/Corpus.js';
@@ -130,7 +131,8 @@ export async function splitFret(
 
 /**
  * Writes a local Retrieval task folder (the layout of `shared/data/README.md`) from held-out queries, so the
- * evaluation part scores it like any MTEB task. Returns null when there are no queries.
+ * evaluation part scores it like any MTEB task; `corpusJsonl` (as `writePairs` writes it) is copied as is.
+ * Returns null when there are no queries.
  */
 export async function writeHeldOutTask(
   root: string,
@@ -152,9 +154,10 @@ export async function writeHeldOutTask(
     source: 'gecko distill: queries of held-out passages (never trained on)',
   };
   await atomicWriteFile(join(dir, 'task.json'), `${JSON.stringify(task, null, 2)}\n`);
-  const docs: string[] = [];
-  for await (const d of readJsonlFile<unknown>(corpusJsonl)) docs.push(JSON.stringify(d));
-  await atomicWriteFile(join(dir, 'corpus.jsonl'), lines(docs));
+  await atomicWriteFile(
+    join(dir, 'corpus.jsonl'),
+    existsSync(corpusJsonl) ? await readFile(corpusJsonl) : '',
+  );
   await atomicWriteFile(
     join(dir, 'queries.jsonl'),
     lines(queries.map((q) => JSON.stringify({ _id: q.id, text: q.text }))),
