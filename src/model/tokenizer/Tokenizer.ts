@@ -110,7 +110,7 @@ export class Tokenizer {
   encode(text: string): number[] {
     if (this.fast && !(this.addedPattern?.test(text) ?? false)) {
       const out: number[] = [];
-      for (const w of bertPreTokenize(text, this.fast.normalizer)) this.fast.encoder.encodeWord(w, out);
+      this.encodeFastInto(text, out);
       return out;
     }
     return this.hf().encode(text, { add_special_tokens: false }).ids;
