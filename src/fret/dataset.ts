@@ -168,8 +168,9 @@ export async function writeJsonl(
 
 /**
  * Reads JSON lines one at a time (bounded memory for large files), skipping blank lines: each value with
- * its 1-based line number (for `file:line` errors) and its raw text.
- * @throws InputError naming `file:line` for a line that is not valid JSON.
+ * its 1-based line number (for `file:line` errors) and its raw text. Every line must hold a JSON object
+ * (all of FRet's files do), so callers can read fields without guarding against `null` or arrays.
+ * @throws InputError naming `file:line` for a line that is not valid JSON or not an object.
  */
 export async function* readJsonlLines<T>(
   file: string,
@@ -187,6 +188,8 @@ export async function* readJsonlLines<T>(
     } catch (e) {
       throw new InputError({ file, line: n }, 'not valid JSON', { cause: e });
     }
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new InputError({ file, line: n }, 'expected a JSON object on each line');
     yield { line: n, text, value };
   }
 }

@@ -183,6 +183,14 @@ describe('step 1 through a provider batch (OpenAI Batch API files)', () => {
     ).toBe(0);
   });
 
+  it('a results line that is JSON but not an object is an InputError naming its line', async () => {
+    const bad = join(dir, 'null.jsonl');
+    writeFileSync(bad, '\nnull\n');
+    await expect(importGenerateBatch(corpus, bad, { run: 'b' })).rejects.toThrow(
+      /null\.jsonl:2: expected a JSON object/,
+    );
+  });
+
   it('the CLI reports a malformed results file with file:line', async () => {
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"custom_id": "fret-gen/0/d1", "response": {}}\nnot json\n');
