@@ -25,10 +25,13 @@ const SAMPLE_SCHEMA = {
   additionalProperties: false,
 };
 
+/** Milliseconds since `t0`, to 0.1 ms. */
+const msSince = (t0: number): number => Math.round((performance.now() - t0) * 10) / 10;
+
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
   const value = await f();
-  return { value, ms: Math.round((performance.now() - t0) * 10) / 10 };
+  return { value, ms: msSince(t0) };
 }
 
 /** Runs a check step; a model-side failure (bad output, missing capability) is reported, not fatal. */
@@ -36,10 +39,10 @@ async function step<T>(f: () => Promise<T>): Promise<{ value?: T; error?: string
   const t0 = performance.now();
   try {
     const value = await f();
-    return { value, ms: Math.round((performance.now() - t0) * 10) / 10 };
+    return { value, ms: msSince(t0) };
   } catch (e) {
     if (!isLlmError(e)) throw e;
-    return { error: e.message, ms: Math.round((performance.now() - t0) * 10) / 10 };
+    return { error: e.message, ms: msSince(t0) };
   }
 }
 
