@@ -5,7 +5,7 @@ import { VERSION } from '../../version.js';
 import type { StaticModel } from '../StaticModel.js';
 import { serializeSafetensors } from '../safetensors.js';
 import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../unifiedFormat.js';
-import { GECKO_CONFIG, type SaveFormat } from './layouts.js';
+import { GECKO_CONFIG, LAYOUTS, type SaveFormat } from './layouts.js';
 
 export interface SaveStaticModelOptions {
   /** @default 'model2vec' (which sentence-transformers also loads, through its modules.json) */
@@ -42,10 +42,17 @@ export async function saveStaticModel(
   };
   await mkdir(dir, { recursive: true });
   const gecko = { format, dimensions: d, vocabSize: v, ...model.config, geckoVersion: VERSION };
+  // The layout loadStaticModel reads this format back from: where the weights and tokenizer go.
+  const layout = LAYOUTS.find(
+    (l) => l.name === (format === 'model2vec' ? 'model2vec' : 'sentence-transformers-module'),
+  )!;
+  const st = serializeSafetensors(
+    { [layout.tensor]: { dtype: 'F32', shape: [v, d], data: table } },
+    metadata,
+  );
+  await atomicWriteFile(join(dir, layout.weights), st);
+  await atomicWriteFile(join(dir, layout.tokenizer), tokenizerJson);
   if (format === 'model2vec') {
-    const st = serializeSafetensors({ embeddings: { dtype: 'F32', shape: [v, d], data: table } }, metadata);
-    await atomicWriteFile(join(dir, 'model.safetensors'), st);
-    await atomicWriteFile(join(dir, 'tokenizer.json'), tokenizerJson);
     await atomicWriteFile(
       join(dir, 'config.json'),
       json({
@@ -69,12 +76,6 @@ export async function saveStaticModel(
       ]),
     );
   } else {
-    const st = serializeSafetensors(
-      { 'embedding.weight': { dtype: 'F32', shape: [v, d], data: table } },
-      metadata,
-    );
-    await atomicWriteFile(join(dir, '0_StaticEmbedding', 'model.safetensors'), st);
-    await atomicWriteFile(join(dir, '0_StaticEmbedding', 'tokenizer.json'), tokenizerJson);
     await atomicWriteFile(
       join(dir, 'modules.json'),
       json([
