@@ -198,9 +198,7 @@ export function resolveDistillConfig(
   const r = DistillConfigSchema.safeParse(merged);
   if (!r.success) {
     const { field, message } = firstIssue(r.error);
-    const path = r.error.issues[0]?.path ?? [];
-    const owner =
-      [...layers].reverse().find((l) => valueAt(l.config, path) !== undefined)?.source ?? 'defaults';
+    const owner = sourceOf(layers, r.error.issues[0]?.path ?? []);
     throw new InputError({ file: owner, ...(field ? { field } : {}) }, message);
   }
   const c = r.data;
@@ -213,13 +211,20 @@ export function resolveDistillConfig(
     const list: number[] = group === 'train' ? c.train.matryoshka : c.eval.dims;
     const big = list.find((d) => d > c.student.dim);
     if (big === undefined) continue;
-    const owner = [...layers].reverse().find((l) => valueAt(l.config, [group, field]) !== undefined);
     throw new InputError(
-      { file: owner?.source ?? 'defaults', field: `${group}.${field}` },
+      { file: sourceOf(layers, [group, field]), field: `${group}.${field}` },
       `dimension ${big} is larger than student.dim ${c.student.dim}; lower it or raise --dim`,
     );
   }
   return c;
+}
+
+/** The last layer that sets the value at `path` (the one that won the merge), or "defaults". */
+function sourceOf(
+  layers: readonly { source: string; config: DistillConfigInput }[],
+  path: readonly PropertyKey[],
+): string {
+  return [...layers].reverse().find((l) => valueAt(l.config, path) !== undefined)?.source ?? 'defaults';
 }
 
 function valueAt(o: unknown, path: readonly PropertyKey[]): unknown {
