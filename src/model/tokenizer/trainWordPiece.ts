@@ -50,7 +50,7 @@ export function trainWordPiece(texts: Iterable<string>, options: TrainWordPieceO
     .slice(0, limitAlphabet)
     .map(([c]) => c)
     .sort();
-  const tokens: string[] = [...BERT_SPECIAL_TOKENS];
+  const tokens: string[] = [];
   const idOf = new Map<string, number>();
   const add = (t: string): number => {
     let id = idOf.get(t);
@@ -61,7 +61,7 @@ export function trainWordPiece(texts: Iterable<string>, options: TrainWordPieceO
     }
     return id;
   };
-  for (const t of BERT_SPECIAL_TOKENS) idOf.set(t, tokens.indexOf(t));
+  for (const t of BERT_SPECIAL_TOKENS) add(t);
   for (const c of alphabet) add(c);
   for (const c of alphabet) add(`##${c}`);
   if (vocabSize < tokens.length) {
