@@ -45,6 +45,11 @@ export function parsePositiveInt(name: string, value: string): number {
   return n;
 }
 
+/** Parses a comma-separated list of positive integers (e.g. `--dims 256,64`), naming the option on error. */
+export function parsePositiveIntList(name: string, value: string): number[] {
+  return value.split(',').map((x) => parsePositiveInt(name, x.trim()));
+}
+
 /** Parses a non-negative integer option, or throws a usage error naming the option. */
 export function parseNonNegativeInt(name: string, value: string): number {
   const n = Number(value);

@@ -10,7 +10,7 @@ import {
 import { distill } from '../../../distill/distill.js';
 import { formatPlan } from '../../../distill/plan.js';
 import { UsageError } from '../../../errors/UsageError.js';
-import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
+import { contextFrom, parseNonNegativeInt, parsePositiveInt, parsePositiveIntList } from '../../context.js';
 
 interface DistillArgs {
   corpus?: string[];
@@ -69,8 +69,6 @@ export function applySets(config: DistillConfigInput, sets: readonly string[]): 
   return out as DistillConfigInput;
 }
 
-const ints = (name: string, v: string): number[] => v.split(',').map((x) => parsePositiveInt(name, x.trim()));
-
 /** Flags → a partial config (only what was given, so the config file's values stay where no flag is set). */
 function flagsConfig(a: DistillArgs): DistillConfigInput {
   const num = (name: string, v: string | undefined): number | undefined =>
@@ -95,7 +93,7 @@ function flagsConfig(a: DistillArgs): DistillConfigInput {
     train: {
       steps: num('--train-steps', a.trainSteps),
       batchSize: num('--batch-size', a.batchSize),
-      matryoshka: a.matryoshka ? ints('--matryoshka', a.matryoshka) : undefined,
+      matryoshka: a.matryoshka ? parsePositiveIntList('--matryoshka', a.matryoshka) : undefined,
       extra: a.extra,
     },
     eval: {
@@ -104,7 +102,7 @@ function flagsConfig(a: DistillArgs): DistillConfigInput {
         .map((s) => s.trim())
         .filter(Boolean),
       data: a.data,
-      dims: a.dims ? ints('--dims', a.dims) : undefined,
+      dims: a.dims ? parsePositiveIntList('--dims', a.dims) : undefined,
       holdout: a.holdout === undefined ? undefined : Number(a.holdout),
     },
   };
