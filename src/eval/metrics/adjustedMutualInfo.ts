@@ -1,3 +1,4 @@
+import { contingency, entropy, mutualInfo } from './contingency.js';
 import { logGamma } from './correlation.js';
 
 /**
@@ -12,42 +13,15 @@ export function adjustedMutualInfo(
   pred: ArrayLike<number | string>,
 ): number {
   const n = truth.length;
-  const rows = counts(truth);
-  const cols = counts(pred);
-  if ((rows.size === 1 && cols.size === 1) || n === 0) return 1;
-  const table = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const key = `${String(truth[i])}\0${String(pred[i])}`;
-    table.set(key, (table.get(key) ?? 0) + 1);
-  }
-  let mi = 0;
-  for (const [key, nij] of table) {
-    const [t, p] = key.split('\0') as [string, string];
-    const a = rows.get(t) as number;
-    const b = cols.get(p) as number;
-    mi += (nij / n) * (Math.log(nij) - Math.log(n)) + (nij / n) * (-Math.log(a * b) + 2 * Math.log(n));
-  }
-  mi = Math.max(0, mi);
-  const emi = expectedMutualInfo([...rows.values()], [...cols.values()], n);
-  const h = (c: Map<string, number>): number => {
-    let s = 0;
-    for (const v of c.values()) s -= (v / n) * (Math.log(v) - Math.log(n));
-    return s;
-  };
-  const normalizer = (h(rows) + h(cols)) / 2;
+  const table = contingency(truth, pred);
+  if ((table.rowSum.length === 1 && table.colSum.length === 1) || n === 0) return 1;
+  const mi = mutualInfo(table);
+  const emi = expectedMutualInfo(Array.from(table.rowSum), Array.from(table.colSum), n);
+  const normalizer = (entropy(table.rowSum, n) + entropy(table.colSum, n)) / 2;
   let denominator = normalizer - emi;
   const eps = 2.220446049250313e-16;
   denominator = denominator < 0 ? Math.min(denominator, -eps) : Math.max(denominator, eps);
   return (mi - emi) / denominator;
-}
-
-function counts(labels: ArrayLike<number | string>): Map<string, number> {
-  const m = new Map<string, number>();
-  for (let i = 0; i < labels.length; i++) {
-    const k = String(labels[i]);
-    m.set(k, (m.get(k) ?? 0) + 1);
-  }
-  return m;
 }
 
 function expectedMutualInfo(a: number[], b: number[], n: number): number {

@@ -130,6 +130,10 @@ describe('adjustedMutualInfo', () => {
     expect(adjustedMutualInfo([0, 1, 0, 1], [0, 0, 0, 0])).toBeCloseTo(0, 12);
     expect(adjustedMutualInfo([0, 0, 1, 1], ['b', 'b', 'a', 'a'])).toBeCloseTo(1, 12);
   });
+  it('reads labels containing NUL as themselves, and rejects lengths that differ', () => {
+    expect(adjustedMutualInfo(['a\0b', 'a\0b', 'c', 'c'], ['x', 'x', 'y', 'y'])).toBeCloseTo(1, 12);
+    expect(() => adjustedMutualInfo([0, 1, 0], [0, 1])).toThrow(RangeError);
+  });
 });
 
 describe('vMeasure', () => {
