@@ -162,10 +162,13 @@ function classificationTriples(
   }
   const labels = [...byLabel.keys()];
   if (labels.length < 2) throw new InputError({ file }, 'classification data needs at least two labels');
+  // A positive must be another text of the same label: a label whose texts are all one string has none
+  // (sampling for one would never end), so its items make no example, like a label with one item.
+  const distinct = new Map([...byLabel].map(([label, texts]) => [label, new Set(texts).size]));
   const out: TrainExample[] = [];
   items.forEach((x, i) => {
     const same = byLabel.get(x.label)!;
-    if (same.length < 2) return;
+    if ((distinct.get(x.label) ?? 0) < 2) return;
     let pos = x.text;
     while (pos === x.text) pos = same[rng.int(same.length)]!;
     let other = x.label;

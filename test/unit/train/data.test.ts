@@ -92,6 +92,16 @@ describe('training data readers', () => {
     });
   });
 
+  it('classification: a label whose texts are all one string makes no examples (and does not hang)', () => {
+    const rows = [
+      ...['same', 'same', 'same'].map((t) => ({ text: t, label: 'x' })),
+      ...['y1', 'y2'].map((t) => ({ text: t, label: 'y' })),
+    ];
+    const s = readSource({ path: jsonl(rows) }, 3);
+    expect(s.examples).toHaveLength(2);
+    for (const e of s.examples) expect(e.anchor).toMatch(/query: y[12] \(id [34]\)$/);
+  });
+
   it('self-supervised pairs from a corpus', () => {
     const f = jsonl([
       { _id: '1', title: 'Geckos', text: 'Geckos climb walls. They have sticky feet with setae.' },
