@@ -53,6 +53,11 @@ export const MTEB_COMPAT = '2.20.0';
 /** The producer recorded in `gecko.gecko_version`. */
 export const GECKO_PRODUCER = `gecko-${VERSION}`;
 
+/** A result's size as its results folder and report column name: `full`, or `<d>d`. */
+export function dimLabel(d: number | null): string {
+  return d === null ? 'full' : `${d}d`;
+}
+
 /** A folder-safe model name. */
 export function modelSlug(id: string): string {
   return id
@@ -68,11 +73,7 @@ export function modelSlug(id: string): string {
 export async function writeResults(out: string, results: readonly TaskResult[]): Promise<string[]> {
   const paths: string[] = [];
   for (const r of results) {
-    const dir = join(
-      out,
-      modelSlug(r.gecko.model),
-      r.gecko.dimensions === null ? 'full' : `${r.gecko.dimensions}d`,
-    );
+    const dir = join(out, modelSlug(r.gecko.model), dimLabel(r.gecko.dimensions));
     const p = join(dir, `${r.task_name}.json`);
     await atomicWriteFile(p, `${JSON.stringify(r, null, 2)}\n`);
     await atomicWriteFile(

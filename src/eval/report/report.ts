@@ -1,6 +1,6 @@
-import { type TaskResult, taskScore } from '../results.js';
+import { dimLabel, type TaskResult, taskScore } from '../results.js';
 import { REFERENCE_MODELS, REFERENCE_SCORES } from './anchors.js';
-import { dimLabel, scoreGrid } from './table.js';
+import { scoreGrid } from './table.js';
 
 /** The evaluation report in two forms. */
 export interface Report {

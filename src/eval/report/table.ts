@@ -1,9 +1,4 @@
-import { type TaskResult, taskScore } from '../results.js';
-
-/** Column label of a result's size. */
-export function dimLabel(d: number | null): string {
-  return d === null ? 'full' : `${d}d`;
-}
+import { dimLabel, type TaskResult, taskScore } from '../results.js';
 
 /** Results grouped as task → size → score×100, in first-seen order. */
 export function scoreGrid(results: readonly TaskResult[]): {
