@@ -8,6 +8,7 @@ import { saveStaticModel } from '../model/formats/saveStaticModel.js';
 import { StaticModel } from '../model/StaticModel.js';
 import { Tokenizer } from '../model/tokenizer/Tokenizer.js';
 import { trainWordPiece } from '../model/tokenizer/trainWordPiece.js';
+import { readVocabFile } from '../model/tokenizer/vocabFile.js';
 import { wordPieceTokenizerJson } from '../model/tokenizer/wordPieceJson.js';
 import { buildDataset } from '../train/data/Dataset.js';
 import { readSource } from '../train/data/readers.js';
@@ -34,11 +35,8 @@ export async function studentTokenizer(
   }
   if (s.vocab) {
     if (!existsSync(s.vocab)) throw new InputError({ file: s.vocab }, 'student.vocab not found');
-    const lines = readFileSync(s.vocab, 'utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    if (!lines.includes('[UNK]'))
-      throw new InputError({ file: s.vocab }, 'no [UNK] token; WordPiece needs one');
-    return { tokenizer: Tokenizer.fromJSON(wordPieceTokenizerJson(lines), s.vocab), source: s.vocab };
+    const tokenizer = Tokenizer.fromJSON(wordPieceTokenizerJson(readVocabFile(s.vocab)), s.vocab);
+    return { tokenizer, source: s.vocab };
   }
   const texts: string[] = [];
   for await (const d of readJsonlFile<{ title: string; text: string }>(corpusJsonl))

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError } from '../../../errors/InputError.js';
+import { readVocabFile } from '../../../model/tokenizer/vocabFile.js';
 import { wordPieceTokenizerJson } from '../../../model/tokenizer/wordPieceJson.js';
 import { atomicWriteFile } from '../../../util/atomicWrite.js';
 import { contextFrom } from '../../context.js';
@@ -14,18 +13,7 @@ export function registerTokenizerFromVocabCommand(tok: Command): void {
     .option('--cased', 'keep case and accents', false)
     .action(async (vocab: string, a: { out: string; cased: boolean }, cmd: Command) => {
       const ctx = contextFrom(cmd);
-      let lines: string[];
-      try {
-        lines = readFileSync(vocab, 'utf8').split('\n');
-      } catch (e) {
-        throw new InputError({ file: vocab }, `cannot read: ${(e as Error).message}`);
-      }
-      if (lines.at(-1) === '') lines.pop();
-      const empty = lines.findIndex((l) => l.length === 0);
-      if (empty >= 0)
-        throw new InputError({ file: vocab, line: empty + 1 }, 'empty token line (ids are line numbers)');
-      if (!lines.includes('[UNK]'))
-        throw new InputError({ file: vocab }, 'no [UNK] token; WordPiece needs one');
+      const lines = readVocabFile(vocab);
       await atomicWriteFile(a.out, JSON.stringify(wordPieceTokenizerJson(lines, { lowercase: !a.cased })));
       ctx.print({ out: a.out, vocabSize: lines.length }, () => `wrote ${a.out}: ${lines.length} tokens`);
     });

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { InputError } from '../../../errors/InputError.js';
 import { UsageError } from '../../../errors/UsageError.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
 import { StaticModel } from '../../../model/StaticModel.js';
 import { Tokenizer } from '../../../model/tokenizer/Tokenizer.js';
+import { readVocabFile } from '../../../model/tokenizer/vocabFile.js';
 import { wordPieceTokenizerJson } from '../../../model/tokenizer/wordPieceJson.js';
 import { buildDataset } from '../../../train/data/Dataset.js';
 import { readSource } from '../../../train/data/readers.js';
@@ -221,11 +221,7 @@ async function initialModel(
     if (!existsSync(a.tokenizer)) throw new UsageError(`--tokenizer ${a.tokenizer} does not exist`);
     tokenizer = Tokenizer.fromJSON(JSON.parse(readFileSync(a.tokenizer, 'utf8')), a.tokenizer);
   } else if (a.vocab) {
-    const lines = readFileSync(a.vocab, 'utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    if (!lines.includes('[UNK]'))
-      throw new InputError({ file: a.vocab }, 'no [UNK] token; WordPiece needs one');
-    tokenizer = Tokenizer.fromJSON(wordPieceTokenizerJson(lines), a.vocab);
+    tokenizer = Tokenizer.fromJSON(wordPieceTokenizerJson(readVocabFile(a.vocab)), a.vocab);
   } else {
     throw new UsageError(
       'give --model to continue training a model, or --tokenizer / --vocab to start a new one',
