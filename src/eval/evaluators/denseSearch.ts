@@ -27,28 +27,28 @@ export function denseTopK(
   const nq = queries.length / dims;
   const nd = docs.length / dims;
   const idRank = idRanks(docIds);
+  if (candidates)
+    // Reranking: each query scores only its own candidate list.
+    return Array.from({ length: nq }, (_, q) => {
+      const list = candidates[q] ?? new Int32Array(0);
+      const sc = new Float32Array(list.length);
+      const qoff = q * dims;
+      list.forEach((j, c) => {
+        let s = 0;
+        for (let t = 0; t < dims; t++) s += (queries[qoff + t] as number) * (docs[j * dims + t] as number);
+        sc[c] = s;
+      });
+      return selectTop(sc, list, idRank, k);
+    });
   const { gemmNT } = selectGemm();
   const out: Hits[] = [];
   // Query rows per GEMM call: enough to amortise copying the corpus into the kernel, bounded in memory.
   const BLOCK = Math.max(1, Math.min(256, Math.floor(16_000_000 / Math.max(1, nd))));
-  const block = candidates ? new Float32Array(0) : new Float32Array(BLOCK * nd);
+  const block = new Float32Array(BLOCK * nd);
   for (let q0 = 0; q0 < nq; q0 += BLOCK) {
     const qn = Math.min(BLOCK, nq - q0);
-    if (!candidates) gemmNT(queries.subarray(q0 * dims, (q0 + qn) * dims), docs, qn, nd, dims, block);
-    for (let b = 0; b < qn; b++) {
-      const cand = candidates?.[q0 + b];
-      if (candidates) {
-        const list = cand ?? new Int32Array(0);
-        const sc = new Float32Array(list.length);
-        const qoff = (q0 + b) * dims;
-        list.forEach((j, c) => {
-          let s = 0;
-          for (let t = 0; t < dims; t++) s += (queries[qoff + t] as number) * (docs[j * dims + t] as number);
-          sc[c] = s;
-        });
-        out.push(selectTop(sc, list, idRank, k));
-      } else out.push(selectTop(block.subarray(b * nd, (b + 1) * nd), null, idRank, k));
-    }
+    gemmNT(queries.subarray(q0 * dims, (q0 + qn) * dims), docs, qn, nd, dims, block);
+    for (let b = 0; b < qn; b++) out.push(selectTop(block.subarray(b * nd, (b + 1) * nd), null, idRank, k));
   }
   return out;
 }
