@@ -16,7 +16,7 @@ import { Bm25Retriever } from '../src/eval/embedders/Bm25Retriever.js';
 import { CachedEmbedder } from '../src/eval/embedders/CachedEmbedder.js';
 import { HashedBowEmbedder } from '../src/eval/embedders/HashedBowEmbedder.js';
 import { createTaskEncoders, type Matrix, normalizedRows } from '../src/eval/encoder.js';
-import { type EvalModel, evaluateTask } from '../src/eval/evaluateTask.js';
+import { type EvalModel, evaluateTask, supportsTask } from '../src/eval/evaluateTask.js';
 import { denseTopK } from '../src/eval/evaluators/denseSearch.js';
 import { compareCodePoints } from '../src/eval/metrics/compareIds.js';
 import { type Run, scoreRun } from '../src/eval/metrics/trecEval.js';
@@ -44,7 +44,7 @@ async function suite(model: EvalModel, dims: (number | null)[]): Promise<SuiteTi
   const t0 = performance.now();
   const scores: number[] = [];
   for (const task of tasks) {
-    if ('lexical' in model && task.metadata.type !== 'Retrieval') continue;
+    if (!supportsTask(model, task.metadata)) continue;
     const rs = await evaluateTask(task, model, { dims });
     scores.push(taskScore(rs[0] as (typeof rs)[number]) * 100);
   }
