@@ -29,11 +29,11 @@ export function loadLocalTask(folder: string, metadataOverride?: unknown): TaskD
     }
   }
   const labelCodes = new Map<string, number>();
-  let task: TaskDefinition | null = null;
-  task = defineTask({
+  const task = defineTask({
     metadata: raw,
     source: file,
-    load: (split) => loadSplit(folder, (task as TaskDefinition).metadata, split, labelCodes),
+    // Called only after defineTask has returned, so `task` holds the validated metadata.
+    load: (split) => loadSplit(folder, task.metadata, split, labelCodes),
     dataHash: async () => hashFolder(folder),
   });
   return task;
