@@ -1,6 +1,7 @@
 import type { Encoder } from '../encoder.js';
 import { classificationMetrics } from '../metrics/classificationMetrics.js';
 import { NumpyRandomState } from '../metrics/numpyRandom.js';
+import { gatherRows } from '../ml/gatherRows.js';
 import {
   fitLogisticRegression,
   predictLogisticRegression,
@@ -60,11 +61,11 @@ export async function evaluateClassification(
   const d = encoder.dims;
   const perExperiment: Record<string, number>[] = [];
   for (const sel of selections) {
-    const X = new Float32Array(sel.length * d);
-    sel.forEach((i, r) => {
-      const src = row.get(i) as number;
-      X.set(trainEmb.data.subarray(src * d, (src + 1) * d), r * d);
-    });
+    const X = gatherRows(
+      trainEmb.data,
+      d,
+      sel.map((i) => row.get(i) as number),
+    );
     const model = fitLogisticRegression(
       X,
       sel.map((i) => train.label[i] as number),

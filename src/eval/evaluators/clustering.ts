@@ -2,6 +2,7 @@ import type { Encoder } from '../encoder.js';
 import { adjustedMutualInfo } from '../metrics/adjustedMutualInfo.js';
 import { PythonRandom } from '../metrics/pythonRandom.js';
 import { vMeasure } from '../metrics/vMeasure.js';
+import { gatherRows } from '../ml/gatherRows.js';
 import type { SklearnGeneration } from '../ml/logisticRegression.js';
 import { miniBatchKMeans } from '../ml/miniBatchKMeans.js';
 import type { TaskMetadata } from '../tasks/schema.js';
@@ -79,11 +80,11 @@ export async function evaluateClustering(
     const k = new Set(y).size;
     for (let b = 0; b < 10; b++) {
       const ci = rng.choices(kept.length, 16_384);
-      const X = new Float32Array(ci.length * d);
-      ci.forEach((c, r) => {
-        const src = kept[c] as number;
-        X.set(emb.data.subarray(src * d, (src + 1) * d), r * d);
-      });
+      const X = gatherRows(
+        emb.data,
+        d,
+        ci.map((c) => kept[c] as number),
+      );
       const km = miniBatchKMeans(X, d, k, { batchSize: 512, seed, sklearn: options.sklearn });
       const truth = ci.map((c) => y[c] as string);
       scores.push(vMeasure(truth, km.labels));

@@ -1,5 +1,6 @@
 import { NumpyRandomState, searchSorted } from '../metrics/numpyRandom.js';
 import { float32PairwiseSum } from './float32Sum.js';
+import { gatherRows } from './gatherRows.js';
 import type { SklearnGeneration } from './logisticRegression.js';
 
 const f = Math.fround;
@@ -67,7 +68,7 @@ export function miniBatchKMeans(
   let ns = n;
   if (initSize < n) {
     const idx = rs.randint(0, n, initSize);
-    sub = gather(X, dims, idx);
+    sub = gatherRows(X, dims, idx);
     ns = initSize;
   }
   let centers: Float32Array = kmeansPlusPlus(sub, ns, dims, k, rs, gen).centers;
@@ -82,7 +83,7 @@ export function miniBatchKMeans(
   let step = 0;
   for (; step < nSteps; step++) {
     const idx = gen === '1.2' ? rs.randint(0, n, batch) : rs.choiceWithP(uniformP, batch);
-    const xb = gather(X, dims, idx);
+    const xb = gatherRows(X, dims, idx);
     sinceReassign += batch;
     let reassign = false;
     if (counts.some((c) => c === 0) || sinceReassign >= 10 * k) {
@@ -115,13 +116,6 @@ export function miniBatchKMeans(
   const labels = new Int32Array(n);
   assign(X, n, dims, centers, k, labels);
   return { labels, centers, nSteps: Math.min(step + 1, nSteps) };
-}
-
-function gather(X: Float32Array, dims: number, idx: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(idx.length * dims);
-  for (let i = 0; i < idx.length; i++)
-    out.set(X.subarray((idx[i] as number) * dims, ((idx[i] as number) + 1) * dims), i * dims);
-  return out;
 }
 
 /** Squared distances from row `c` of `C` to every row of `X`, as sklearn's float32 path computes them. */
