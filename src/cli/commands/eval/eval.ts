@@ -11,7 +11,7 @@ import { type TaskResult, taskScore, writeResults } from '../../../eval/results.
 import { resolveTasks } from '../../../eval/tasks/resolveTasks.js';
 import { TASK_TYPES, type TaskType } from '../../../eval/tasks/schema.js';
 import { atomicWriteFile } from '../../../util/atomicWrite.js';
-import { contextFrom, parsePositiveInt } from '../../context.js';
+import { contextFrom, parsePositiveInt, parsePositiveIntList } from '../../context.js';
 
 interface EvalArgs {
   model: string;
@@ -68,7 +68,7 @@ export function registerEvalCommand(program: Command): void {
     )
     .action(async (args: EvalArgs, cmd: Command) => {
       const ctx = contextFrom(cmd);
-      const dims = args.dims ? args.dims.split(',').map((d) => parsePositiveInt('--dims', d.trim())) : [null];
+      const dims = args.dims ? parsePositiveIntList('--dims', args.dims) : [null];
       if (!['gecko', 'none'].includes(args.prompts))
         throw new UsageError(`--prompts must be gecko or none, got "${args.prompts}"`);
       if (!['plain', 'gecko'].includes(args.format))
