@@ -16,7 +16,7 @@ import { defaultIndexWorkers, type ParallelIndexOptions } from '../src/corpus/ft
 import { openCorpus } from '../src/corpus/index.js';
 import { type Qrels, type Run, scoreRun } from '../src/eval/metrics/trecEval.js';
 import { wordAt, writeSyntheticJsonl } from '../test/helpers/syntheticCorpus.js';
-import { peakRssMiB, percentile, printTable, sharedDataDir } from './table.js';
+import { argValue, peakRssMiB, percentile, printTable, sharedDataDir } from './table.js';
 
 export async function run(args: string[]): Promise<void> {
   const n = Number(argValue(args, '--passages') ?? 1_000_000);
@@ -26,11 +26,6 @@ export async function run(args: string[]): Promise<void> {
   await synthetic(cache, n);
   console.log(`\npeak RSS of the benchmark process: ${peakRssMiB().toFixed(0)} MiB`);
   if (!args.includes('--keep')) rmSync(join(cache, 'ws-synthetic'), { recursive: true, force: true });
-}
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 /** Baseline: stream the file and JSON.parse every line, doing nothing else. */

@@ -26,17 +26,12 @@ import type { SplitDataOf } from '../src/eval/tasks/taskData.js';
 import type { Embedder } from '../src/model/Embedder.js';
 import { loadStaticModel } from '../src/model/formats/loadStaticModel.js';
 import { openWorkspace } from '../src/workspace/Workspace.js';
-import { printTable, sharedDataDir } from './table.js';
+import { argValue, printTable, sharedDataDir } from './table.js';
 
 interface SuiteTiming {
   seconds: number;
   tasks: number;
   mean: number;
-}
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 async function suite(model: EvalModel, dims: (number | null)[]): Promise<SuiteTiming> {

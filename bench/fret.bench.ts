@@ -29,7 +29,7 @@ import type {
 } from '../src/llm/types.js';
 import { type ServerRequest, startOpenAIServer } from '../test/helpers/openaiServer/index.js';
 import { defaultRoutes } from '../test/helpers/openaiServer/routes.js';
-import { printTable, sharedDataDir } from './table.js';
+import { argValue, printTable, sharedDataDir } from './table.js';
 
 export async function run(args: string[]): Promise<void> {
   const nQueries = Number(argValue(args, '--queries') ?? 300);
@@ -45,11 +45,6 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 /** The first `count` SciFact train queries as a queries file (FRet's imported-queries path). */

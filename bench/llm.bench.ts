@@ -16,18 +16,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLlamaProvider } from '../src/llm/llama/LlamaProvider.js';
 import { createOpenAIProvider } from '../src/llm/openai/OpenAIProvider.js';
 import { writeTinyLlamaGguf } from '../test/helpers/gguf/tinyLlama.js';
-import { percentile, printTable } from './table.js';
+import { numberArg, percentile, printTable } from './table.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORDS =
   'the gecko can climb a wall with sticky toe pad hair force water sun moon tree house lizard feet'.split(
     ' ',
   );
-
-function argValue(args: string[], name: string, def: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
 
 /** A deterministic pseudo-passage of about `n` words. */
 function passage(seed: number, n: number): string {
@@ -193,6 +188,6 @@ async function httpBench(requests: number): Promise<void> {
 }
 
 export async function run(args: string[]): Promise<void> {
-  if (!args.includes('--http-only')) await scoringBench(argValue(args, '--prompts', 20));
-  if (!args.includes('--scoring-only')) await httpBench(argValue(args, '--requests', 500));
+  if (!args.includes('--http-only')) await scoringBench(numberArg(args, '--prompts', 20));
+  if (!args.includes('--scoring-only')) await httpBench(numberArg(args, '--requests', 500));
 }

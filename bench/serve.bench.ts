@@ -24,7 +24,7 @@ import { StaticModel } from '../src/model/StaticModel.js';
 import { Tokenizer } from '../src/model/tokenizer/Tokenizer.js';
 import { wordPieceTokenizerJson } from '../src/model/tokenizer/wordPieceJson.js';
 import { startServer } from '../src/serve/createServer.js';
-import { percentile, printTable, sharedDataDir } from './table.js';
+import { argValue, percentile, printTable, sharedDataDir } from './table.js';
 
 interface AutocannonResult {
   requests: { average: number };
@@ -46,11 +46,6 @@ export async function run(args: string[]): Promise<void> {
   const dims = Number(argValue(args, '--index-dims') ?? 256);
   if (!args.includes('--skip-http')) await http(duration, soak, args.includes('--soak-only'));
   if (!args.includes('--skip-index')) for (const n of sizes) indexBench(n, dims);
-}
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 function sentences(): string[] {

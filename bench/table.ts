@@ -32,3 +32,14 @@ export function peakRssMiB(): number {
 export function sharedDataDir(): string {
   return process.env.GECKO_DATA ?? new URL('../../shared/data', import.meta.url).pathname;
 }
+
+/** The value after `--name` in a benchmark's arguments, if given. */
+export function argValue(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** The number after `--name`, or `def`. */
+export function numberArg(args: readonly string[], name: string, def: number): number {
+  return Number(argValue(args, name) ?? def);
+}

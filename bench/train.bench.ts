@@ -27,17 +27,12 @@ import { wordPieceTokenizerJson } from '../src/model/tokenizer/wordPieceJson.js'
 import type { Dataset } from '../src/train/data/Dataset.js';
 import { GeckoLoss } from '../src/train/loss/GeckoLoss.js';
 import { StepRunner } from '../src/train/StepRunner.js';
-import { printTable, sharedDataDir } from './table.js';
+import { numberArg, printTable, sharedDataDir } from './table.js';
 
 const V_TOKENS = 30_522;
 const D = 256;
 const B = 256;
 const L = 20;
-
-function arg(args: string[], name: string, def: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
 
 function zipfIds(n: number, vocab: number, seed: number): Int32Array {
   const cdf = new Float64Array(vocab);
@@ -280,13 +275,13 @@ async function benchLoad(tok: Tokenizer): Promise<void> {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const steps = arg(args, '--steps', 60);
+  const steps = numberArg(args, '--steps', 60);
   benchKernels();
   const tok = bertTokenizer();
   const { ds, ids } = syntheticDataset(steps);
   // The machine is shared: alternate gecko and torch rounds and keep each one's best, so a burst of load
   // from other processes hurts neither side alone.
-  const rounds = arg(args, '--rounds', 2);
+  const rounds = numberArg(args, '--rounds', 2);
   let wasm = 0;
   let torch: { stepsPerSec: number; version: string } | string = args.includes('--no-torch')
     ? 'skipped (--no-torch)'
