@@ -5,7 +5,7 @@
  *    bag-of-words baseline at 256 and 64 dimensions, and a student model folder when `--model` is given
  *    (a gecko/model2vec static model); then the student again with a warm workspace embedding cache.
  * 2. Retrieval scoring throughput on SciFact (query-document pairs scored, top 1000 selected, per second):
- *    `denseTopK` (the project's WebAssembly SIMD GEMM, then a partial sort) against a naive loop (cosine per
+ *    `denseTopK` (the project's WebAssembly SIMD GEMM, then a bounded-heap top-k) against a naive loop (cosine per
  *    pair on plain arrays, full sort of each query's scores), on the same embeddings, checked to give the
  *    same nDCG@10.
  */
@@ -156,7 +156,7 @@ async function scoringTable(embedder: Embedder, repeat: number): Promise<void> {
         speedup: 1,
       },
       {
-        scorer: 'denseTopK (WASM SIMD GEMM + partial sort)',
+        scorer: 'denseTopK (WASM SIMD GEMM + heap top-k)',
         seconds: fast.seconds,
         'pairs/s': Math.round(pairs / fast.seconds),
         'ndcg@10': nFast,

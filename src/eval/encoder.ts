@@ -1,3 +1,4 @@
+import { normalizeInPlace, normalizedRows as normalizeRows } from '../math/normalize.js';
 import type { Embedder, EmbedInput, EmbedKind } from '../model/Embedder.js';
 import { type Reporter, silentReporter } from '../util/Reporter.js';
 import { EvaluationError } from './EvaluationError.js';
@@ -111,22 +112,7 @@ export function createTaskEncoders(
   });
 }
 
-/** Scales a vector to unit L2 norm (left as is when zero). */
-export function normalizeInPlace(v: Float32Array): void {
-  let s = 0;
-  for (const x of v) s += x * x;
-  const norm = Math.sqrt(s);
-  if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / norm;
-}
-
-/** Row-wise L2 normalisation like torch `F.normalize` (`x / max(‖x‖, 1e-12)`), into a new matrix. */
+/** The rows of `m` L2-normalised into a new matrix (the project's one kernel, `src/math/normalize.ts`). */
 export function normalizedRows(m: Matrix): Float32Array {
-  const out = new Float32Array(m.data.length);
-  for (let i = 0; i < m.n; i++) {
-    let s = 0;
-    for (let j = 0; j < m.dims; j++) s += (m.data[i * m.dims + j] as number) ** 2;
-    const norm = Math.max(Math.sqrt(s), 1e-12);
-    for (let j = 0; j < m.dims; j++) out[i * m.dims + j] = (m.data[i * m.dims + j] as number) / norm;
-  }
-  return out;
+  return normalizeRows(m.data, m.n, m.dims);
 }

@@ -1,19 +1,11 @@
-import { selectGemm } from '../math/kernels.js';
+import { exactTopK, type TopK } from '../math/topK.js';
 
-/** The best `k` rows for each query: row numbers and their scores (dot products), best first. */
-export interface TopK {
-  keys: Int32Array;
-  scores: Float32Array;
-}
-
-/** Rows scored per block: bounds the score buffer (queries x block floats) on million-row corpora. */
-const BLOCK_ROWS = 4096;
+export type { TopK };
 
 /**
  * Exact top-k by dot product (cosine for normalised rows) of `nq` queries against `n` rows, both row-major
- * with `dims` columns. Scores come from the project's gemm kernel in blocks of rows; ties keep the lower row
- * number first, so results are deterministic. The reference the HNSW index's recall is measured against.
- * Pure: no I/O, no Node APIs.
+ * with `dims` columns: the project's one kernel (`src/math/topK.ts`: gemm scores, ties keep the lower row
+ * number first, so results are deterministic). The reference the HNSW index's recall is measured against.
  *
  * @example
  * const [top] = exactSearch(queryVec, 1, table, rows, 256, 10);
@@ -26,38 +18,7 @@ export function exactSearch(
   dims: number,
   k: number,
 ): TopK[] {
-  const kk = Math.min(k, n);
-  const { gemmNT } = selectGemm();
-  const best = Array.from({ length: nq }, () => ({
-    keys: new Int32Array(kk).fill(-1),
-    scores: new Float32Array(kk).fill(Number.NEGATIVE_INFINITY),
-  }));
-  const block = new Float32Array(nq * Math.min(BLOCK_ROWS, n));
-  for (let start = 0; start < n; start += BLOCK_ROWS) {
-    const rows = Math.min(BLOCK_ROWS, n - start);
-    gemmNT(queries, data.subarray(start * dims, (start + rows) * dims), nq, rows, dims, block);
-    for (let q = 0; q < nq; q++) {
-      const top = best[q]!;
-      const off = q * rows;
-      for (let r = 0; r < rows; r++) {
-        const s = block[off + r]!;
-        if (s > top.scores[kk - 1]!) insert(top, s, start + r, kk);
-      }
-    }
-  }
-  return best;
-}
-
-/** Inserts (score, key) into a descending list of length k, dropping the last; strict `>` keeps ties stable. */
-function insert(top: TopK, score: number, key: number, k: number): void {
-  let i = k - 1;
-  while (i > 0 && score > top.scores[i - 1]!) {
-    top.scores[i] = top.scores[i - 1]!;
-    top.keys[i] = top.keys[i - 1]!;
-    i--;
-  }
-  top.scores[i] = score;
-  top.keys[i] = key;
+  return exactTopK(queries, nq, data, n, dims, k);
 }
 
 /**

@@ -1,10 +1,16 @@
 /**
- * Row-wise L2 normalisation and its backward pass. Matryoshka truncation normalises a prefix of each row,
- * so both functions take the source row stride separately from the prefix width.
+ * The project's one L2 normalisation (rows, single vectors) and its backward pass. Matryoshka truncation
+ * normalises a prefix of each row, so the row functions take the source row stride separately from the
+ * prefix width. Every part (model, serve, train, eval, fret, quantisation) calls these instead of its own
+ * loop, so all of them share one zero guard: {@link NORM_EPS}.
  * Pure: no I/O, no Node APIs.
  */
 
-/** Smallest norm treated as non-zero: a zero vector stays zero instead of becoming NaN. */
+/**
+ * The zero guard: a vector whose norm is at most this is all zeros afterwards (instead of NaN, or of the
+ * huge values dividing by a denormal norm would give). Torch's `F.normalize` divides by `max(norm, 1e-12)`
+ * instead; the two differ only for vectors shorter than 1e-12, which carry no direction worth ranking by.
+ */
 export const NORM_EPS = 1e-12;
 
 /**
@@ -62,14 +68,24 @@ export function l2NormalizeBackward(
   }
 }
 
-/** Normalises one vector in place; returns it. A zero vector stays zero. */
+/** Normalises one vector in place; returns it. A vector at or under {@link NORM_EPS} becomes zeros. */
 export function normalizeInPlace(v: Float32Array): Float32Array {
   let sq = 0;
   for (let i = 0; i < v.length; i++) sq += v[i]! * v[i]!;
   const norm = Math.sqrt(sq);
-  if (norm > NORM_EPS) {
-    const inv = 1 / norm;
-    for (let i = 0; i < v.length; i++) v[i]! *= inv;
-  }
+  const inv = norm > NORM_EPS ? 1 / norm : 0;
+  for (let i = 0; i < v.length; i++) v[i]! *= inv;
   return v;
+}
+
+/** A normalised copy of the first `width` components of `v` (all of it by default); `v` is unchanged. */
+export function normalized(v: Float32Array, width = v.length): Float32Array {
+  return normalizeInPlace(v.slice(0, width));
+}
+
+/** A new `rows` x `dims` matrix holding each row of `data` normalised (see {@link l2NormalizeRows}). */
+export function normalizedRows(data: Float32Array, rows: number, dims: number): Float32Array {
+  const out = new Float32Array(rows * dims);
+  l2NormalizeRows(data, rows, dims, dims, out, new Float32Array(rows));
+  return out;
 }

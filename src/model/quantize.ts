@@ -3,6 +3,8 @@
  * +-127; `binary` keeps the sign bit and packs 8 dimensions per byte, most significant bit first (numpy
  * `packbits`, sentence-transformers' `ubinary`). Pure: no Node APIs.
  */
+import { normalizeInPlace } from '../math/normalize.js';
+
 export type Precision = 'float32' | 'int8' | 'binary';
 
 export const PRECISIONS: readonly Precision[] = ['float32', 'int8', 'binary'];
@@ -37,9 +39,5 @@ export function dequantizeInPlace(v: Float32Array, precision: Precision): Float3
   } else {
     for (let i = 0; i < v.length; i++) v[i] = v[i]! > 0 ? 1 : -1;
   }
-  let sq = 0;
-  for (let i = 0; i < v.length; i++) sq += v[i]! * v[i]!;
-  const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-  for (let i = 0; i < v.length; i++) v[i]! *= inv;
-  return v;
+  return normalizeInPlace(v);
 }

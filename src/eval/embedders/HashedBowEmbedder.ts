@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors/UsageError.js';
+import { normalized } from '../../math/normalize.js';
 import type { Embedder, EmbedInput, EmbedOptions } from '../../model/Embedder.js';
 import { plainText } from './plainText.js';
 
@@ -38,12 +39,7 @@ export class HashedBowEmbedder implements Embedder {
     const size = options.dimensions ?? this.dimensions;
     return inputs.map((x) => {
       options.signal?.throwIfAborted();
-      const full = this.#vector(plainText(x));
-      const v = full.subarray(0, size);
-      let s = 0;
-      for (const a of v) s += a * a;
-      const norm = Math.sqrt(s);
-      return norm > 0 ? v.map((a) => a / norm) : v.slice();
+      return normalized(this.#vector(plainText(x)), size);
     });
   }
 

@@ -1,3 +1,4 @@
+import { normalized } from '../../math/normalize.js';
 import type { Embedder, EmbedInput, EmbedOptions } from '../../model/Embedder.js';
 import { EvaluationError } from '../EvaluationError.js';
 import { renderInput, type TextFormat } from './plainText.js';
@@ -79,7 +80,7 @@ class OpenAIEmbedder implements Embedder {
     const vecs: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += batch)
       vecs.push(...(await this.request(texts.slice(i, i + batch), options.signal)));
-    return vecs.map((v) => (options.dimensions ? normalize(v.slice(0, options.dimensions)) : v));
+    return vecs.map((v) => (options.dimensions ? normalized(v, options.dimensions) : v));
   }
 
   /** @internal One request with retries; returns normalised vectors in input order. */
@@ -149,17 +150,10 @@ class OpenAIEmbedder implements Embedder {
           this.id,
           `data[${i}].embedding has ${emb.length} values, expected ${this.dimensions}`,
         );
-      out[idx] = normalize(Float32Array.from(emb as number[]));
+      out[idx] = normalized(Float32Array.from(emb as number[]));
     });
     return out;
   }
-}
-
-function normalize(v: Float32Array): Float32Array {
-  let s = 0;
-  for (const x of v) s += x * x;
-  const n = Math.sqrt(s);
-  return n > 0 ? v.map((x) => x / n) : v;
 }
 
 function backoff(attempt: number, r: Required<EmbeddingRetryPolicy>): number {

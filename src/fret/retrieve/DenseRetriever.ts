@@ -1,9 +1,14 @@
 import type { Corpus } from '../../corpus/Corpus.js';
 import { GeckoError } from '../../errors/GeckoError.js';
+import { normalized as unitVector } from '../../math/normalize.js';
+import { exactTopK } from '../../math/topK.js';
 import type { Embedder } from '../../model/Embedder.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
 import { FRET_MIGRATIONS } from '../schema.js';
 import type { Candidate, Retriever, TaskQuery } from './Retriever.js';
+
+/** Indices of the k largest scores, best first; ties by index (i.e. by passage id order). */
+export { topKIndices as topK } from '../../math/topK.js';
 
 /** Options of {@link DenseRetriever.open}. */
 export interface DenseRetrieverOptions {
@@ -19,7 +24,8 @@ export interface DenseRetrieverOptions {
  * (`kind: 'query'` with the generated task), passages as documents. Passage vectors are stored in the
  * workspace per embedder id as they are computed, so an interrupted indexing pass resumes.
  *
- * Brute force: one dot product per passage (a few ms per query for 100k passages at d = 256). Corpora of
+ * Brute force: one dot product per passage through the gemm kernel (a few ms per query for 100k passages at
+ * d = 256). Corpora of
  * many millions of passages want an ANN index; that is not built here.
  */
 export class DenseRetriever implements Retriever {
@@ -110,44 +116,10 @@ export class DenseRetriever implements Retriever {
   async retrieve(q: TaskQuery, k: number): Promise<Candidate[]> {
     const [raw] = await this.#embedder.embed([q.query], { kind: 'query', task: q.task });
     const v = normalized(raw as Float32Array, this.#embedder);
-    const d = this.#dims;
-    const n = this.#ids.length;
-    const scores = new Float32Array(n);
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      const off = r * d;
-      for (let c = 0; c < d; c++) s += (this.#matrix[off + c] as number) * (v[c] as number);
-      scores[r] = s;
-    }
-    return topK(scores, k).map((i) => ({ id: this.#ids[i] as string, score: scores[i] as number }));
+    const [top] = exactTopK(v, 1, this.#matrix, this.#ids.length, this.#dims, k);
+    const { keys, scores } = top as { keys: Int32Array; scores: Float32Array };
+    return Array.from(keys, (i, r) => ({ id: this.#ids[i] as string, score: scores[r] as number }));
   }
-}
-
-/** Indices of the k largest scores, best first; ties by index (i.e. by passage id order). */
-export function topK(scores: Float32Array, k: number): number[] {
-  const heap: number[] = []; // min-heap by score of the best k so far, kept small: simple insertion
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i] as number;
-    if (heap.length < k) {
-      heap.push(i);
-      if (heap.length === k) heap.sort((a, b) => (scores[a] as number) - (scores[b] as number) || b - a);
-    } else if (s > (scores[heap[0] as number] as number)) {
-      // Replace the worst and restore order by one insertion pass.
-      heap[0] = i;
-      for (let j = 0; j + 1 < heap.length; j++) {
-        const a = heap[j] as number;
-        const b = heap[j + 1] as number;
-        if (
-          (scores[a] as number) > (scores[b] as number) ||
-          ((scores[a] as number) === (scores[b] as number) && a < b)
-        ) {
-          heap[j] = b;
-          heap[j + 1] = a;
-        } else break;
-      }
-    }
-  }
-  return heap.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
 }
 
 function normalized(v: Float32Array, embedder: Embedder): Float32Array {
@@ -159,11 +131,5 @@ function normalized(v: Float32Array, embedder: Embedder): Float32Array {
       },
     );
   }
-  let s = 0;
-  for (const x of v) s += x * x;
-  const norm = Math.sqrt(s);
-  if (norm === 0 || Math.abs(norm - 1) < 1e-6) return v;
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = (v[i] as number) / norm;
-  return out;
+  return unitVector(v);
 }
