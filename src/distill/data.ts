@@ -1,9 +1,9 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Corpus } from '../corpus/Corpus.js';
 import type { Passage } from '../corpus/passage.js';
+import { readJsonlLines } from '../fret/dataset.js';
 import type { FretExample } from '../fret/mine.js';
 import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../model/unifiedFormat.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
@@ -97,12 +97,12 @@ export async function writePairs(
   return { files, counts };
 }
 
-/** Reads a JSONL file line by line (FRet datasets can be large). */
+/**
+ * Reads a JSONL file line by line (FRet datasets can be large) through the one streaming reader
+ * (`readJsonlLines`): a missing file or a bad line is an InputError naming `file:line`.
+ */
 export async function* readJsonlFile<T>(path: string): AsyncGenerator<T> {
-  if (!existsSync(path)) return;
-  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
-    if (line.trim() !== '') yield JSON.parse(line) as T;
-  }
+  for await (const { value } of readJsonlLines<T>(path)) yield value;
 }
 
 /**

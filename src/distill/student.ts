@@ -158,6 +158,7 @@ export async function publishModel(from: string, to: string): Promise<void> {
 }
 
 async function hasRecords(path: string): Promise<boolean> {
+  if (!existsSync(path)) return false; // a source the run did not produce is left out, not an error
   for await (const _ of readJsonlFile<unknown>(path)) return true;
   return false;
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -175,6 +175,7 @@ export async function writeJsonl(
 export async function* readJsonlLines<T>(
   file: string,
 ): AsyncGenerator<{ line: number; text: string; value: T }> {
+  if (!existsSync(file)) throw new InputError({ file }, 'file not found');
   let n = 0;
   for await (const text of createInterface({
     input: createReadStream(file),
