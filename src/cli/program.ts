@@ -7,6 +7,7 @@ import { registerDistillCommands } from './commands/distill/index.js';
 import { registerEvalCommands } from './commands/eval/index.js';
 import { registerFretCommands } from './commands/fret/index.js';
 import { registerIndexCommands } from './commands/index/index.js';
+import { registerInitCommands } from './commands/init/index.js';
 import { registerLlmCommands } from './commands/llm/index.js';
 import { registerServeCommands } from './commands/serve/index.js';
 import { registerTokenizerCommands } from './commands/tokenizer/index.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerEvalCommands(program);
   registerFretCommands(program);
   registerIndexCommands(program);
+  registerInitCommands(program);
   registerLlmCommands(program);
   registerServeCommands(program);
   registerTokenizerCommands(program);

@@ -74,6 +74,16 @@ export const DistillConfigSchema = z.strictObject({
     /** Vocabulary size of the tokenizer trained on the corpus. */
     vocabSize: z.number().int().min(100),
     maxLength: positiveInt,
+    /**
+     * How the token table starts: `teacher` (model2vec's vocabulary distillation from the teacher
+     * embedder), `random` (seeded noise), or `auto`: teacher whenever a teacher embedder is available
+     * (`teacherEmbedder`, else the teacher LLM itself when it is a llama: GGUF), random otherwise.
+     */
+    init: z.enum(['auto', 'teacher', 'random']),
+    /** Teacher embedder spec for `init`: openai:URL#model, llama:FILE.gguf, transformers:DIR. */
+    teacherEmbedder: z.string().min(1).nullable(),
+    /** SIF coefficient of the teacher init's token weighting; null: no weighting. */
+    sif: z.number().gt(0).lt(1).nullable(),
   }),
   pretrain: z.strictObject(trainPhase),
   train: z.strictObject({
@@ -124,7 +134,16 @@ export const DEFAULT_DISTILL: Omit<DistillConfig, 'corpus'> = {
     concurrency: 4,
   },
   mine: { judge: 'auto', candidates: 20, negative: 'nth', concurrency: 4 },
-  student: { dim: 256, tokenizer: null, vocab: null, vocabSize: 16000, maxLength: 256 },
+  student: {
+    dim: 256,
+    tokenizer: null,
+    vocab: null,
+    vocabSize: 16000,
+    maxLength: 256,
+    init: 'auto',
+    teacherEmbedder: null,
+    sif: 1e-4,
+  },
   pretrain: { epochs: 3, batchSize: 128, lr: 0.05 },
   train: {
     epochs: 3,

@@ -15,14 +15,15 @@ import { atomicWriteFile } from '../util/atomicWrite.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import { type Reporter, silentReporter } from '../util/Reporter.js';
 import type { DistillConfig } from './config.js';
-import { splitFret, writeHeldOutTask, writePairs } from './data.js';
+import { readJsonlFile, splitFret, writeHeldOutTask, writePairs } from './data.js';
 import { type EvalResults, evaluateStudent, type ScoreRow } from './evaluate.js';
 import { corpusFingerprint, fileOrDirHash, onceFileHasher, planActions, stageInputs } from './inputs.js';
 import { parseNegative, parseSourceSpec } from './parse.js';
 import { type DistillPlan, estimatePlan } from './plan.js';
 import { readSvg, renderDistillReport } from './report.js';
 import { inputHash, type StageName, type StageRecord, StageRunner } from './stages.js';
-import { loadPhaseModel, newStudent, publishModel, studentTokenizer, trainPhase } from './student.js';
+import { loadPhaseModel, publishModel, studentTokenizer, trainPhase } from './student.js';
+import { initialStudent } from './teacherInit.js';
 
 /** Options of {@link distill}. */
 export interface DistillOptions {
@@ -197,8 +198,15 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
 
     const preHash = await hashes.pretrain();
     const pre = await runner.run('pretrain', preHash, async () => {
-      const { tokenizer, source } = await studentTokenizer(config, join(p.data, 'corpus.jsonl'), reporter);
-      const s = await trainPhase(newStudent(tokenizer, config), {
+      const corpusJsonl = join(p.data, 'corpus.jsonl');
+      const { tokenizer, source } = await studentTokenizer(config, corpusJsonl, reporter);
+      const { model: student, init } = await initialStudent(tokenizer, config, {
+        workspace: corpus.workspace,
+        corpusTexts: corpusTexts(corpusJsonl),
+        reporter,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const s = await trainPhase(student, {
         sources: [{ path: join(p.data, 'pairs.train.jsonl'), kind: 'triplets', format: 'raw' }],
         outDir: p.pretrain,
         ...config.pretrain,
@@ -209,7 +217,7 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
         reporter,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      return { outputs: [join(p.pretrain, 'model')], summary: { ...s, tokenizer: source } };
+      return { outputs: [join(p.pretrain, 'model')], summary: { ...s, tokenizer: source, init } };
     });
     h.pretrain = pre.outputHash;
     const trainHash = await hashes.train();
@@ -318,6 +326,12 @@ function result(
       dataset: join(p.fret, 'fret.jsonl'),
     },
   };
+}
+
+/** The texts of the training corpus (title and body), as the student's tokenizer is trained on them. */
+async function* corpusTexts(path: string): AsyncGenerator<string> {
+  for await (const d of readJsonlFile<{ title?: string; text: string }>(path))
+    yield d.title ? `${d.title} ${d.text}` : d.text;
 }
 
 /** Writes a file only when its content differs, so an unchanged rerun leaves mtimes alone. */

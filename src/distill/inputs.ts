@@ -5,6 +5,7 @@ import { sha256 } from '../util/hash.js';
 import type { DistillConfig } from './config.js';
 import { parseSourceSpec } from './parse.js';
 import { hashFile, hashPaths, inputHash, STAGES, type StageName, type StageRunner } from './stages.js';
+import { teacherEmbedderSpec } from './teacherInit.js';
 
 /**
  * Input hashes of the stages after `pairs`, from the settings and upstream output hashes in `h`; the files
@@ -32,6 +33,8 @@ export function stageInputs(
       inputHash({
         pairs: h.pairs,
         student: c.student,
+        // With init auto the teacher may be the LLM itself: the spec in use, not only the setting.
+        teacher: teacherEmbedderSpec(c),
         files: await fileHashes([c.student.tokenizer, c.student.vocab]),
         pretrain: c.pretrain,
         matryoshka: c.train.matryoshka,

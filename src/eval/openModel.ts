@@ -6,6 +6,7 @@ import { openWorkspace } from '../workspace/Workspace.js';
 import { Bm25Retriever } from './embedders/Bm25Retriever.js';
 import { CachedEmbedder } from './embedders/CachedEmbedder.js';
 import { HashedBowEmbedder } from './embedders/HashedBowEmbedder.js';
+import { createLlamaEmbedder } from './embedders/LlamaEmbedder.js';
 import { createOpenAIEmbedder } from './embedders/OpenAIEmbedder.js';
 import type { TextFormat } from './embedders/plainText.js';
 import { loadTransformersEmbedder } from './embedders/TransformersEmbedder.js';
@@ -25,6 +26,8 @@ export interface OpenEvalModelOptions {
  * - `bm25`: BM25 over gecko's corpus store (Retrieval tasks only);
  * - `openai:URL#model`: an OpenAI-compatible `/v1/embeddings` endpoint;
  * - `transformers:DIR`: a transformers.js model folder;
+ * - `llama:FILE.gguf` or `llama:hf:org/repo/file.gguf`: a GGUF model's embeddings through node-llama-cpp
+ *   (an embedding GGUF, or a generative LLM with last-token pooling); `close()` frees it;
  * - `hashed-bow[:DIMS]`: the feature-hashing bag-of-words baseline;
  * - anything else: a gecko static model folder (or hub id) for `loadStaticModel`.
  * Embedders are wrapped in the workspace embedding cache when `cacheWorkspace` is set.
@@ -35,9 +38,10 @@ export interface OpenEvalModelOptions {
 export async function openEvalModel(
   spec: string,
   options: OpenEvalModelOptions = {},
-): Promise<EvalModel & { close(): void }> {
+): Promise<EvalModel & { close(): void | Promise<void> }> {
   if (spec === 'bm25') return { lexical: new Bm25Retriever({ reporter: options.reporter }), close() {} };
   let embedder: Embedder;
+  let dispose: (() => Promise<void>) | undefined;
   if (spec.startsWith('openai:')) {
     const rest = spec.slice('openai:'.length);
     const hash = rest.lastIndexOf('#');
@@ -51,13 +55,29 @@ export async function openEvalModel(
     embedder = await createOpenAIEmbedder(url, rest.slice(hash + 1), { format: options.format });
   } else if (spec.startsWith('transformers:')) {
     embedder = await loadTransformersEmbedder(spec.slice('transformers:'.length), { format: options.format });
+  } else if (spec.startsWith('llama:')) {
+    const file = spec.slice('llama:'.length);
+    if (!file)
+      throw new UsageError(`--model ${spec}: expected llama:FILE.gguf or llama:hf:org/repo/file.gguf`);
+    const llama = await createLlamaEmbedder(file, {
+      format: options.format,
+      ...(options.reporter ? { reporter: options.reporter } : {}),
+    });
+    embedder = llama;
+    dispose = () => llama.dispose();
   } else if (spec === 'hashed-bow' || spec.startsWith('hashed-bow:')) {
     const d = spec.includes(':') ? Number(spec.split(':')[1]) : 256;
     embedder = new HashedBowEmbedder({ dimensions: d });
   } else {
     embedder = await loadStaticModel(spec, { reporter: options.reporter });
   }
-  if (!options.cacheWorkspace) return { embedder, close() {} };
+  if (!options.cacheWorkspace) return { embedder, close: async () => dispose?.() };
   const ws = openWorkspace(options.cacheWorkspace);
-  return { embedder: new CachedEmbedder(embedder, ws), close: () => ws.close() };
+  return {
+    embedder: new CachedEmbedder(embedder, ws),
+    close: async () => {
+      ws.close();
+      await dispose?.();
+    },
+  };
 }

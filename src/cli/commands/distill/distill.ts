@@ -28,6 +28,8 @@ interface DistillArgs {
   dim?: string;
   tokenizer?: string;
   vocab?: string;
+  init?: string;
+  teacherEmbedder?: string;
   pretrainSteps?: string;
   trainSteps?: string;
   batchSize?: string;
@@ -85,7 +87,13 @@ function flagsConfig(a: DistillArgs): DistillConfigInput {
       maxTokens: num('--max-tokens', a.maxTokens),
     },
     mine: { judge: a.judge, candidates: num('--candidates', a.candidates), negative: a.negative },
-    student: { dim: num('--dim', a.dim), tokenizer: a.tokenizer, vocab: a.vocab },
+    student: {
+      dim: num('--dim', a.dim),
+      tokenizer: a.tokenizer,
+      vocab: a.vocab,
+      init: a.init as NonNullable<DistillConfigInput['student']>['init'],
+      teacherEmbedder: a.teacherEmbedder,
+    },
     pretrain: {
       steps: num('--pretrain-steps', a.pretrainSteps),
       batchSize: num('--batch-size', a.batchSize),
@@ -130,6 +138,14 @@ export function registerDistillCommand(program: Command): void {
     .option('--dim <n>', 'student dimension')
     .option('--tokenizer <file>', "student's tokenizer.json (default: WordPiece trained on the corpus)")
     .option('--vocab <file>', "student's BERT vocab.txt (instead of --tokenizer)")
+    .option(
+      '--init <how>',
+      'student init: auto (teacher when a teacher embedder is available) | teacher | random',
+    )
+    .option(
+      '--teacher-embedder <spec>',
+      'teacher embedder for the vocabulary init: openai:URL#model | llama:FILE.gguf | transformers:DIR (default with --init auto: a llama: --llm itself)',
+    )
     .option('--pretrain-steps <n>', 'pre-finetuning steps (default: epochs)')
     .option('--train-steps <n>', 'fine-tuning steps (default: epochs)')
     .option('-b, --batch-size <n>', 'examples per batch in both training phases')
