@@ -1,4 +1,5 @@
 import { GeckoError } from '../errors/GeckoError.js';
+import { clip } from '../util/clip.js';
 
 /** Error codes the server answers with, and the HTTP status each maps to (one table, used by `onError`). */
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -66,12 +67,18 @@ export const refusals = {
     ),
   timedOut: (ms: number): ServeError =>
     new ServeError('REQUEST_TIMEOUT', `The request was not completed within ${ms} ms.`),
+  bodyTimedOut: (ms: number): ServeError =>
+    new ServeError('REQUEST_TIMEOUT', `The request body did not arrive within ${ms} ms.`, { param: 'body' }),
   tooLarge: (maxBodyBytes: number): ServeError =>
     new ServeError('PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBodyBytes} bytes.`, {
       param: 'body',
     }),
   modelNotFound: (asked: string, served: string): ServeError =>
-    new ServeError('MODEL_NOT_FOUND', `The model '${asked}' does not exist; this server serves '${served}'`, {
-      param: 'model',
-    }),
+    new ServeError(
+      'MODEL_NOT_FOUND',
+      `The model '${clip(asked)}' does not exist; this server serves '${served}'`,
+      {
+        param: 'model',
+      },
+    ),
 };

@@ -2,12 +2,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { CorpusSearcher } from '../index/CorpusSearcher.js';
 import type { StaticModel } from '../model/StaticModel.js';
+import { clip } from '../util/clip.js';
+import { allowedMethods } from './allowedMethods.js';
 import { createFastEmbeddings } from './fastEmbeddings.js';
 import { admission, createServerState, type ServerState } from './middleware/admission.js';
 import { bearerAuth } from './middleware/bearerAuth.js';
+import { receiveBody } from './middleware/receiveBody.js';
 import { requestTimeout } from './middleware/requestTimeout.js';
 import { createOnError, errorResponse } from './onError.js';
 import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from './options.js';
@@ -15,7 +17,6 @@ import { embeddingsRoute } from './routes/embeddings.js';
 import { healthRoute } from './routes/health.js';
 import { modelsRoute } from './routes/models.js';
 import { searchRoute } from './routes/search.js';
-import { refusals } from './ServeError.js';
 
 /** What the app serves. */
 export interface ServeDeps {
@@ -46,18 +47,11 @@ export function createApp(deps: ServeDeps, serveOptions: ServeOptions = {}): Gec
   const state = createServerState();
   const startedAt = Date.now();
   const v1 = new Hono();
-  if (options.apiKey !== null) v1.use('*', bearerAuth({ apiKey: options.apiKey }));
-  v1.use('*', admission({ state, maxConcurrent: options.maxConcurrent }));
   v1.use('*', requestTimeout({ ms: options.requestTimeoutMs }));
-  v1.use(
-    '*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: () => {
-        throw refusals.tooLarge(options.maxBodyBytes);
-      },
-    }),
-  );
+  if (options.apiKey !== null) v1.use('*', bearerAuth({ apiKey: options.apiKey }));
+  // The body first, then admission: a request counts against maxConcurrent only once its body is here.
+  v1.use('*', receiveBody({ maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs }));
+  v1.use('*', admission({ state, maxConcurrent: options.maxConcurrent }));
   v1.route('/', embeddingsRoute({ model: deps.model, options, state }));
   v1.route(
     '/',
@@ -72,9 +66,21 @@ export function createApp(deps: ServeDeps, serveOptions: ServeOptions = {}): Gec
   });
   app.route('/', healthRoute({ model: deps.model, modelName: options.modelName, state, startedAt }));
   app.route('/v1', v1);
-  app.notFound((c) =>
-    errorResponse(c, 404, `No route for ${c.req.method} ${c.req.path}.`, null, 'not_found'),
-  );
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const methods = allowed(c.req.path);
+    if (methods.length > 0) {
+      c.header('Allow', methods.join(', '));
+      return errorResponse(
+        c,
+        405,
+        `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(' or ')}.`,
+        null,
+        'method_not_allowed',
+      );
+    }
+    return errorResponse(c, 404, `No route for ${c.req.method} ${clip(c.req.path)}.`, null, 'not_found');
+  });
   app.onError(createOnError(deps.onUnexpectedError));
   return { app, state, options };
 }
@@ -96,8 +102,9 @@ export interface RunningServer {
 }
 
 /**
- * Starts the app on a socket. Node's `requestTimeout` bounds how long a request may take to arrive (headers
- * and body), so slow clients cannot hold connections; `close()` drains in-flight requests.
+ * Starts the app on a socket. Node's `headersTimeout` bounds how long the headers may take to arrive and
+ * `bodyTimeoutMs` the body after them, so slow clients cannot hold connections, and a request counts against
+ * `maxConcurrent` only once its body is in; `close()` drains in-flight requests.
  *
  * @example
  * const server = await startServer({ model }, { port: 0 });
@@ -118,7 +125,9 @@ export async function startServer(
   const server = createServer(
     {
       requestTimeout: resolved.requestTimeoutMs,
-      headersTimeout: Math.min(resolved.requestTimeoutMs, 60_000),
+      headersTimeout: Math.min(resolved.headersTimeoutMs, resolved.requestTimeoutMs),
+      // Node checks the two timeouts above only this often (30 s by default), which would stretch them.
+      connectionsCheckingInterval: Math.min(1_000, resolved.headersTimeoutMs),
     },
     (req, res) => {
       if (!fast(req, res)) void honoListener(req, res);

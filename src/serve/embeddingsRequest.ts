@@ -1,4 +1,5 @@
 import type { EmbedKind } from '../model/Embedder.js';
+import { clip, quoteValue } from '../util/clip.js';
 import { invalid, refusals } from './ServeError.js';
 
 /** Inputs of one request: texts (put in Gecko's format by `kind`/`task`), or token ids of the model's tokenizer. */
@@ -45,7 +46,7 @@ export function parseEmbeddingsRequest(body: unknown, limits: RequestLimits): Em
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b)) {
     if (!KNOWN_FIELDS.has(key)) {
-      throw invalid(key, `unrecognized request argument supplied: ${key}`);
+      throw invalid(clip(key), `unrecognized request argument supplied: ${clip(key)}`);
     }
   }
   if (b.model === undefined) throw invalid('model', "'model' is a required property");
@@ -108,7 +109,7 @@ function checkTokens(x: unknown, param: string, limits: RequestLimits): number[]
     if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= limits.vocabSize) {
       throw invalid(
         param,
-        `${param}[${i}] must be a token id, an integer from 0 to ${limits.vocabSize - 1} (this model's vocabulary), got ${JSON.stringify(t)}`,
+        `${param}[${i}] must be a token id, an integer from 0 to ${limits.vocabSize - 1} (this model's vocabulary), got ${quoteValue(t)}`,
       );
     }
   }
@@ -120,7 +121,7 @@ function parseDimensions(v: unknown, max: number): number | undefined {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
     throw invalid(
       'dimensions',
-      `'dimensions' must be an integer from 1 to ${max} (this model's size), got ${JSON.stringify(v)}`,
+      `'dimensions' must be an integer from 1 to ${max} (this model's size), got ${quoteValue(v)}`,
     );
   }
   return v;
@@ -129,10 +130,7 @@ function parseDimensions(v: unknown, max: number): number | undefined {
 function parseEncoding(v: unknown): 'float' | 'base64' {
   if (v === undefined || v === null) return 'float';
   if (v !== 'float' && v !== 'base64') {
-    throw invalid(
-      'encoding_format',
-      `'encoding_format' must be "float" or "base64", got ${JSON.stringify(v)}`,
-    );
+    throw invalid('encoding_format', `'encoding_format' must be "float" or "base64", got ${quoteValue(v)}`);
   }
   return v;
 }
@@ -140,7 +138,7 @@ function parseEncoding(v: unknown): 'float' | 'base64' {
 function parseKind(v: unknown): EmbedKind {
   if (v === undefined || v === null) return 'query';
   if (v !== 'query' && v !== 'document') {
-    throw invalid('kind', `'kind' must be "query" or "document", got ${JSON.stringify(v)}`);
+    throw invalid('kind', `'kind' must be "query" or "document", got ${quoteValue(v)}`);
   }
   return v;
 }
@@ -148,10 +146,7 @@ function parseKind(v: unknown): EmbedKind {
 function parseTask(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string' || v.trim().length === 0) {
-    throw invalid(
-      'task',
-      `'task' must be a non-empty string (e.g. "search result"), got ${JSON.stringify(v)}`,
-    );
+    throw invalid('task', `'task' must be a non-empty string (e.g. "search result"), got ${quoteValue(v)}`);
   }
   return v;
 }

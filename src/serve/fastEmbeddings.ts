@@ -19,7 +19,7 @@ export interface FastEmbeddingsDeps {
  * `POST /v1/embeddings` on plain node:http, for the socket server. Why: embedding a sentence takes ~16 µs,
  * but going through @hono/node-server (a WHATWG Request and Response per call, web streams for the body)
  * costs ~10x that, which capped single-sentence throughput (bench/serve.bench.ts). The checks and answers are
- * the Hono app's own pieces (bearer check, admission counters, body limit, timeout, request validation,
+ * the Hono app's own pieces (bearer check, body limit and timeout, admission counters, request validation,
  * response building, error mapping), so both paths answer byte for byte alike; every other route, and
  * `createApp` for in-process use, stays on Hono.
  *
@@ -47,47 +47,51 @@ export function createFastEmbeddings(
       fail(res, e);
       return true;
     }
-    if (state.inFlight >= options.maxConcurrent) {
-      state.refused++;
-      fail(res, refusals.tooManyRequests(options.maxConcurrent), { 'Retry-After': '1' });
-      return true;
-    }
-    state.inFlight++;
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      state.inFlight--;
-      state.served++;
-    };
-    const timer = setTimeout(() => {
-      if (done) return;
-      fail(res, refusals.timedOut(options.requestTimeoutMs));
-      finish();
-      req.destroy();
-    }, options.requestTimeoutMs);
     if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
       fail(res, refusals.tooLarge(options.maxBodyBytes));
-      finish();
       req.resume();
       return true;
     }
+    // The body is read before the request is admitted: one that trickles in holds no concurrency slot, and
+    // is cut off once its time is up.
+    let done = false;
+    const stop = (e: unknown, headers: Record<string, string> = {}): void => {
+      done = true;
+      clearTimeout(timer);
+      fail(res, e, headers);
+    };
+    const bodyMs = Math.min(options.bodyTimeoutMs, options.requestTimeoutMs);
+    const timer = setTimeout(() => {
+      if (done) return;
+      stop(refusals.bodyTimedOut(bodyMs), { connection: 'close' });
+      req.destroy();
+    }, bodyMs);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
       if (size > options.maxBodyBytes) {
-        fail(res, refusals.tooLarge(options.maxBodyBytes));
-        finish();
+        stop(refusals.tooLarge(options.maxBodyBytes));
         return;
       }
       chunks.push(chunk);
     });
-    req.on('error', finish);
+    req.on('error', () => {
+      done = true;
+      clearTimeout(timer);
+    });
     req.on('end', () => {
       if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (state.inFlight >= options.maxConcurrent) {
+        state.refused++;
+        fail(res, refusals.tooManyRequests(options.maxConcurrent), { 'Retry-After': '1' });
+        return;
+      }
+      // Embedding is synchronous, so the request is in flight only while it is answered.
+      state.inFlight++;
       try {
         const { body, truncated } = answer(parseJsonBody(Buffer.concat(chunks).toString('utf8')));
         const headers: Record<string, string> =
@@ -95,8 +99,10 @@ export function createFastEmbeddings(
         send(res, 200, JSON.stringify(body), headers, state.shuttingDown);
       } catch (e) {
         fail(res, e);
+      } finally {
+        state.inFlight--;
+        state.served++;
       }
-      finish();
     });
     return true;
   };

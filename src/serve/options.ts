@@ -17,7 +17,19 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /** A request must be read and answered within this time, else 408. @default 30_000 */
   requestTimeoutMs?: number;
-  /** Requests in progress at once; more get a 429 with `Retry-After`. @default 256 */
+  /**
+   * A client must send its request headers within this time, else the connection is closed (node's
+   * `headersTimeout`). Short, as reverse proxies set it, so that trickled headers cannot hold sockets.
+   * @default 10_000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Once the headers are in, the whole body must arrive within this time, else 408. A request counts against
+   * `maxConcurrent` only after its body has arrived, so slow senders cannot lock other clients out.
+   * @default 10_000
+   */
+  bodyTimeoutMs?: number;
+  /** Requests being handled at once (counted once their body has arrived); more get a 429 with `Retry-After`. @default 256 */
   maxConcurrent?: number;
   /** When set, every `/v1/*` request must carry `Authorization: Bearer <apiKey>`. @default no auth */
   apiKey?: string | null;
@@ -35,6 +47,8 @@ export const DEFAULT_SERVE = {
   longInputs: 'truncate',
   maxBodyBytes: 8 * 1024 * 1024,
   requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
   maxConcurrent: 256,
   apiKey: null,
   shutdownGraceMs: 10_000,
@@ -68,6 +82,11 @@ export function resolveServeOptions(options: ServeOptions, modelMaxLength: numbe
       'requestTimeoutMs',
       options.requestTimeoutMs ?? DEFAULT_SERVE.requestTimeoutMs,
     ),
+    headersTimeoutMs: positiveInt(
+      'headersTimeoutMs',
+      options.headersTimeoutMs ?? DEFAULT_SERVE.headersTimeoutMs,
+    ),
+    bodyTimeoutMs: positiveInt('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULT_SERVE.bodyTimeoutMs),
     maxConcurrent: positiveInt('maxConcurrent', options.maxConcurrent ?? DEFAULT_SERVE.maxConcurrent),
     apiKey: options.apiKey ?? null,
     shutdownGraceMs: positiveInt('shutdownGraceMs', options.shutdownGraceMs ?? DEFAULT_SERVE.shutdownGraceMs),

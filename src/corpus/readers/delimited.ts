@@ -1,5 +1,6 @@
-import { parse } from 'csv-parse';
+import { type Parser, parse } from 'csv-parse';
 import { InputError } from '../../errors/InputError.js';
+import { clip } from '../../util/clip.js';
 import type { ColumnNames, RawRecord } from './types.js';
 import { invalidUtf8Error } from './utf8Lines.js';
 
@@ -16,63 +17,98 @@ export async function* readDelimited(
   const idCol = columns.id ?? 'id';
   const titleCol = columns.title ?? 'title';
   const textCol = columns.text ?? 'text';
+  const kind = delimiter === ',' ? 'CSV' : 'TSV';
+  // Rows come as arrays and the header is matched here: a row with the wrong number of fields is then one
+  // bad record (rejected with --skip-invalid, or an error naming its line), not a parser failure.
   const parser = parse({
     delimiter,
-    columns: true,
     bom: true,
     info: true,
-    relax_column_count: false,
+    relax_column_count: true,
     skip_empty_lines: true,
     // TSV files rarely quote; a stray quote character must not swallow the rest of the file.
     quote: delimiter === '\t' ? false : '"',
   });
-  const feed = (async () => {
-    try {
-      for await (const chunk of strictUtf8(bytes, file)) {
-        if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
-      }
-      parser.end();
-    } catch (e) {
-      parser.destroy(e as Error);
-    }
-  })();
-  let checkedHeader = false;
+  const feed = feedParser(parser, strictUtf8(bytes, file));
+  let header: string[] | undefined;
+  let at = { id: -1, title: -1, text: -1 };
   try {
-    for await (const item of parser as AsyncIterable<{
-      record: Record<string, string>;
-      info: { lines: number };
-    }>) {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = item;
-      if (!checkedHeader) {
-        checkedHeader = true;
-        const have = Object.keys(record);
-        for (const [what, col] of [
-          ['id', idCol],
-          ['text', textCol],
-        ] as const) {
-          if (!(col in record)) {
+      if (!header) {
+        header = record;
+        at = { id: header.indexOf(idCol), title: header.indexOf(titleCol), text: header.indexOf(textCol) };
+        for (const what of ['id', 'text'] as const) {
+          if (at[what] < 0) {
             throw new InputError(
               { file, line: 1 },
-              `header has no ${what} column "${col}" (columns: ${have.join(', ')}); name it with --${what}-column`,
+              `header has no ${what} column "${what === 'id' ? idCol : textCol}" (columns: ${clip(header.join(', '))}); name it with --${what}-column`,
             );
           }
         }
+        continue;
       }
-      yield { file, line: info.lines, id: record[idCol], title: record[titleCol], text: record[textCol] };
+      if (record.length !== header.length) {
+        yield {
+          file,
+          line: info.lines,
+          id: undefined,
+          title: undefined,
+          text: undefined,
+          error: new InputError(
+            { file, line: info.lines },
+            `malformed ${kind}: the row has ${record.length} fields, the header has ${header.length}`,
+          ),
+        };
+        continue;
+      }
+      yield {
+        file,
+        line: info.lines,
+        id: record[at.id],
+        title: at.title >= 0 ? record[at.title] : undefined,
+        text: record[at.text],
+      };
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
     const err = e as Error & { code?: string; lines?: number };
     if (err.code?.startsWith('CSV_')) {
-      throw new InputError(
-        { file, line: err.lines },
-        `malformed ${delimiter === ',' ? 'CSV' : 'TSV'}: ${err.message}`,
-      );
+      throw new InputError({ file, line: err.lines }, `malformed ${kind}: ${err.message}`);
     }
     throw e;
   } finally {
+    // Stop the feeder when the reader stops early (an error, or a consumer that breaks off), so that
+    // awaiting it cannot hang on a 'drain' that a destroyed parser never emits.
+    parser.destroy();
     await feed;
   }
+}
+
+/** Writes the decoded text into the parser, honouring back-pressure, until the text ends or the parser is destroyed. */
+async function feedParser(parser: Parser, text: AsyncIterable<string>): Promise<void> {
+  try {
+    for await (const chunk of text) {
+      if (parser.destroyed) return;
+      if (!parser.write(chunk)) await drainOrClose(parser);
+    }
+    if (!parser.destroyed) parser.end();
+  } catch (e) {
+    parser.destroy(e as Error);
+  }
+}
+
+function drainOrClose(parser: Parser): Promise<void> {
+  if (parser.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      parser.off('drain', done);
+      parser.off('close', done);
+      resolve();
+    };
+    parser.once('drain', done);
+    parser.once('close', done);
+  });
 }
 
 /** Decodes chunks as strict UTF-8, tracking lines so that a bad byte is reported as `file:line`. */

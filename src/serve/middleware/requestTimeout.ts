@@ -6,9 +6,9 @@ export interface RequestTimeoutOptions {
 }
 
 /**
- * Answers 408 when a request is not handled within `ms`: in practice a client that sends its body too
- * slowly, since embedding itself is synchronous and short. Node's own `requestTimeout` backs this up for
- * requests that never finish their headers.
+ * Answers 408 when a request is not received and handled within `ms` in all: the overall bound above
+ * `receiveBody`'s body timeout. Node's own `requestTimeout` and `headersTimeout` back this up for requests
+ * that never finish their headers.
  */
 export function requestTimeout(options: RequestTimeoutOptions): MiddlewareHandler {
   return async function requestTimeoutHandler(_c, next) {

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { type CorpusSearcher, SEARCH_MODES, type SearchMode } from '../../index/CorpusSearcher.js';
+import { clip, quoteValue } from '../../util/clip.js';
 import { readJsonBody } from '../readJsonBody.js';
 import { invalid, ServeError } from '../ServeError.js';
 
@@ -24,19 +25,16 @@ export function searchRoute(deps: SearchRouteDeps): Hono {
     }
     const b = body as Record<string, unknown>;
     for (const key of Object.keys(b))
-      if (!FIELDS.has(key)) throw invalid(key, `unrecognized request argument supplied: ${key}`);
+      if (!FIELDS.has(key)) throw invalid(clip(key), `unrecognized request argument supplied: ${clip(key)}`);
     if (typeof b.query !== 'string' || b.query.trim().length === 0) {
       throw invalid('query', "'query' must be a non-empty string");
     }
     const k = b.k ?? 10;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > deps.maxK) {
-      throw invalid('k', `'k' must be an integer from 1 to ${deps.maxK}, got ${JSON.stringify(b.k)}`);
+      throw invalid('k', `'k' must be an integer from 1 to ${deps.maxK}, got ${quoteValue(b.k)}`);
     }
     if (b.mode !== undefined && !SEARCH_MODES.includes(b.mode as SearchMode)) {
-      throw invalid(
-        'mode',
-        `'mode' must be one of ${SEARCH_MODES.join(', ')}, got ${JSON.stringify(b.mode)}`,
-      );
+      throw invalid('mode', `'mode' must be one of ${SEARCH_MODES.join(', ')}, got ${quoteValue(b.mode)}`);
     }
     if (b.task !== undefined && (typeof b.task !== 'string' || b.task.trim().length === 0)) {
       throw invalid('task', "'task' must be a non-empty string");

@@ -115,3 +115,24 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('CSV/TSV rows with the wrong number of fields (issue 14)', () => {
+  it('fail the file with file:line instead of hanging, and are rejected with skipInvalid', async () => {
+    await expectInputError('id,text\n2,b,c\n3,d\n', /row has 3 fields, the header has 2/, 2, 't.csv');
+    await expectInputError('id\ttext\n1\ta\n2\tb\tc\n3\td\n', /row has 3 fields/, 3, 't.tsv');
+    const { d, f, corpus } = setup('id,text\n2,b,c\n3,d\n', 't.csv');
+    try {
+      const [r] = await corpus.add(f, { skipInvalid: true, rejectsFile: join(d, 'rej.jsonl') });
+      expect(r).toMatchObject({ added: 1 });
+      expect(r!.rejected).toEqual([expect.objectContaining({ line: 2 })]);
+      expect(corpus.get('3')?.text).toBe('d');
+      // A later file is still read.
+      const g = join(d, 'later.csv');
+      writeFileSync(g, 'id,text\n4,e\n');
+      await corpus.add(g);
+      expect(corpus.get('4')?.text).toBe('e');
+    } finally {
+      corpus.close();
+    }
+  });
+});
