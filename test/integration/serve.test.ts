@@ -144,26 +144,25 @@ describe('limits and shutdown on a real socket', () => {
       const slow = partialRequest(s.url, body, 10);
       const res = await slow.done;
       expect(res.status).toBe(408);
-      expect(JSON.parse(res.body).error.message).toMatch(/not completed within 300 ms/);
+      expect(JSON.parse(res.body).error.message).toMatch(/did not arrive within 300 ms/);
     } finally {
       await s.close();
     }
   });
 
-  it('requests above maxConcurrent get a 429 while others are in progress', async () => {
+  it('bodies still arriving hold no maxConcurrent slot: other requests are served meanwhile', async () => {
     const s = await startServer({ model }, { port: 0, maxConcurrent: 2 });
     try {
       const a = partialRequest(s.url, body, 5);
       const b = partialRequest(s.url, body, 5);
-      await waitFor(() => s.state.inFlight === 2);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(s.state.inFlight).toBe(0);
       const c = await fetch(`${s.url}/v1/embeddings`, { method: 'POST', body });
-      expect(c.status).toBe(429);
-      expect(c.headers.get('retry-after')).toBe('1');
+      expect(c.status).toBe(200);
       a.finish();
       b.finish();
       expect((await a.done).status).toBe(200);
       expect((await b.done).status).toBe(200);
-      expect((await fetch(`${s.url}/v1/embeddings`, { method: 'POST', body })).status).toBe(200);
     } finally {
       await s.close();
     }
@@ -172,7 +171,7 @@ describe('limits and shutdown on a real socket', () => {
   it('close() lets a request in progress finish, then stops accepting connections', async () => {
     const s = await startServer({ model }, { port: 0 });
     const inProgress = partialRequest(s.url, body, 5);
-    await waitFor(() => s.state.inFlight === 1);
+    await new Promise((r) => setTimeout(r, 100));
     const closed = s.close();
     inProgress.finish();
     const res = await inProgress.done;
