@@ -83,6 +83,6 @@ describe('the /v1/embeddings fast path', () => {
     const wrongMethod = await fetch(`${server.url}/v1/embeddings`, {
       headers: { authorization: `Bearer ${KEY}` },
     });
-    expect(wrongMethod.status).toBe(404);
+    expect(wrongMethod.status).toBe(405);
   });
 });
