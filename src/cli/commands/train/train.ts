@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../../errors/UsageError.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
+import { cooccurrenceTable } from '../../../model/init/cooccurrence.js';
 import { StaticModel } from '../../../model/StaticModel.js';
 import { Tokenizer } from '../../../model/tokenizer/Tokenizer.js';
 import { readVocabFile } from '../../../model/tokenizer/vocabFile.js';
 import { wordPieceTokenizerJson } from '../../../model/tokenizer/wordPieceJson.js';
+import { unformat } from '../../../model/unifiedFormat.js';
 import { buildDataset } from '../../../train/data/Dataset.js';
 import { readSource } from '../../../train/data/readers.js';
 import type { PairFormat } from '../../../train/data/types.js';
@@ -47,6 +49,7 @@ interface TrainArgs {
   restart: boolean;
   maxLength?: string;
   tokenWeights: boolean;
+  init: 'random' | 'cooccurrence';
   stsThreshold: string;
   selfSupervised: 'title-body' | 'first-sentence';
   pairFormat: PairFormat;
@@ -97,6 +100,14 @@ export function registerTrainCommand(program: Command): void {
     .option('--restart', 'ignore an existing checkpoint in --out', false)
     .option('--max-length <n>', 'maximum tokens per text (longer texts are cut and counted)')
     .option('--token-weights', 'learn per-token weights (plain JS backend)', false)
+    .addOption(
+      new Option(
+        '--init <kind>',
+        'table of a new model: random, or cooccurrence (PPMI + truncated SVD of the training texts)',
+      )
+        .choices(['random', 'cooccurrence'])
+        .default('random'),
+    )
     .option('--sts-threshold <x>', 'scored pairs: keep pairs scoring at least this', '4')
     .addOption(
       new Option('--self-supervised <mode>', 'corpus pairs')
@@ -124,7 +135,6 @@ export function registerTrainCommand(program: Command): void {
       const ctx = contextFrom(cmd);
       const seed = parsePositiveInt('--seed', a.seed);
       const maxLength = a.maxLength ? parsePositiveInt('--max-length', a.maxLength) : undefined;
-      const model = await initialModel(a, seed, maxLength, ctx.reporter);
       const sources = a.data.map((s) => {
         const spec = parseDataSpec(s);
         return readSource(
@@ -139,6 +149,7 @@ export function registerTrainCommand(program: Command): void {
         );
       });
       const ds = buildDataset(sources);
+      const model = await initialModel(a, seed, maxLength, ctx.reporter, ds.texts);
       for (const s of ds.sources)
         ctx.reporter.info(`data: ${s.name} (${s.kind}, weight ${s.weight}): ${s.count} examples`);
       ctx.reporter.info(
@@ -200,6 +211,7 @@ async function initialModel(
   seed: number,
   maxLength: number | undefined,
   reporter: import('../../../util/Reporter.js').Reporter,
+  texts: readonly string[],
 ): Promise<StaticModel> {
   const config = maxLength ? { maxLength } : {};
   if (a.model) {
@@ -227,9 +239,12 @@ async function initialModel(
       'give --model to continue training a model, or --tokenizer / --vocab to start a new one',
     );
   }
-  return StaticModel.create(tokenizer, parsePositiveInt('--dim', a.dim), {
-    seed,
-    tokenWeights: a.tokenWeights,
-    config,
-  });
+  const dim = parsePositiveInt('--dim', a.dim);
+  const model = StaticModel.create(tokenizer, dim, { seed, tokenWeights: a.tokenWeights, config });
+  if (a.init === 'random') return model;
+  const init = cooccurrenceTable(tokenizer, texts.map(unformat), dim, { seed, reporter });
+  reporter.info(
+    `init: co-occurrence table from ${init.tokens} tokens (${init.coveredTokens} of ${tokenizer.vocabSize} vocabulary tokens seen)`,
+  );
+  return new StaticModel({ tokenizer, table: init.table, dim, weights: model.weights, config, reporter });
 }
