@@ -11,6 +11,7 @@ import type { PromptTemplate } from '../fret/prompts.js';
 import { FretStore } from '../fret/store.js';
 import { type CachedLanguageModel, withLlmCache } from '../llm/cache/withLlmCache.js';
 import { createLanguageModel } from '../llm/modelSpec.js';
+import { BUILTIN_WORDNET } from '../train/data/readers.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import { type Reporter, silentReporter } from '../util/Reporter.js';
@@ -206,8 +207,13 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
         reporter,
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      const pairsFile = join(p.data, 'pairs.train.jsonl');
+      const wordnet = Math.ceil(config.pretrain.wordnet * (await countRecords(pairsFile)));
       const s = await trainPhase(student, {
-        sources: [{ path: join(p.data, 'pairs.train.jsonl'), kind: 'triplets', format: 'raw' }],
+        sources: [
+          { path: pairsFile, kind: 'triplets', format: 'raw' },
+          ...(wordnet > 0 ? [{ path: BUILTIN_WORDNET, kind: 'wordnet' as const, limit: wordnet }] : []),
+        ],
         outDir: p.pretrain,
         ...config.pretrain,
         matryoshka: config.train.matryoshka,
@@ -338,4 +344,10 @@ async function* corpusTexts(path: string): AsyncGenerator<string> {
 async function writeIfChanged(path: string, text: string): Promise<void> {
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
   await atomicWriteFile(path, text);
+}
+
+async function countRecords(path: string): Promise<number> {
+  let n = 0;
+  for await (const _ of readJsonlFile<unknown>(path)) n++;
+  return n;
 }
