@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { Bm25Retriever } from '../eval/embedders/Bm25Retriever.js';
+import { HybridRetriever } from '../eval/embedders/HybridRetriever.js';
 import { evaluateTask } from '../eval/evaluateTask.js';
+import { promptsFor } from '../eval/prompts.js';
 import { type TaskResult, taskScore, writeResults } from '../eval/results.js';
 import type { TaskDefinition } from '../eval/tasks/defineTask.js';
 import { loadLocalTask } from '../eval/tasks/loadLocalTask.js';
@@ -14,7 +16,7 @@ import type { DistillConfig } from './config.js';
 export interface ScoreRow {
   task: string;
   type: string;
-  model: 'student' | 'bm25';
+  model: 'student' | 'bm25' | 'hybrid';
   dimensions: number | null;
   metric: string;
   score: number;
@@ -30,10 +32,13 @@ export interface EvalOutput {
 export interface EvalResults {
   student: TaskResult[];
   bm25: TaskResult[];
+  /** BM25 + student (full size) fused by reciprocal rank, as `/v1/search` serves by default. */
+  hybrid: TaskResult[];
 }
 
 /**
- * Evaluates the student at each Matryoshka size, and BM25 on the retrieval tasks as the baseline: on the
+ * Evaluates the student at each Matryoshka size, and on the retrieval tasks BM25 (the baseline) and the hybrid
+ * of BM25 and the student (the default of `/v1/search`): on the
  * held-out tasks the distillation wrote, plus any configured tasks (local folders under `eval.data`, or
  * built-in MTEB tasks, downloaded on first use). Results go out in the MTEB results schema.
  */
@@ -57,23 +62,34 @@ export async function evaluateStudent(
   const dims = [...new Set(config.eval.dims)].sort((a, b) => b - a);
   const student: TaskResult[] = [];
   const bm25: TaskResult[] = [];
+  const hybrid: TaskResult[] = [];
   for (const task of tasks) {
     reporter.info(`eval: ${task.metadata.name} (${task.metadata.type})`);
     student.push(...(await evaluateTask(task, { embedder: model }, { dims, seed: config.seed, reporter })));
-    if (config.eval.bm25 && task.metadata.type === 'Retrieval')
+    if (config.eval.bm25 && task.metadata.type === 'Retrieval') {
       bm25.push(...(await evaluateTask(task, { lexical: new Bm25Retriever({ reporter }) }, { reporter })));
+      const fused = new HybridRetriever(model, {
+        task: promptsFor(task.metadata).query ?? 'search result',
+        reporter,
+      });
+      hybrid.push(...(await evaluateTask(task, { lexical: fused }, { reporter })));
+    }
   }
   const resultsDir = join(outDir, 'results');
-  await writeResults(resultsDir, [...student, ...bm25]);
-  const rows: ScoreRow[] = [...student.map((r) => row(r, 'student')), ...bm25.map((r) => row(r, 'bm25'))];
+  await writeResults(resultsDir, [...student, ...bm25, ...hybrid]);
+  const rows: ScoreRow[] = [
+    ...student.map((r) => row(r, 'student')),
+    ...bm25.map((r) => row(r, 'bm25')),
+    ...hybrid.map((r) => row(r, 'hybrid')),
+  ];
   const scores = join(outDir, 'scores.json');
   await atomicWriteFile(scores, `${JSON.stringify(rows, null, 2)}\n`);
   const all = join(outDir, 'results.json');
-  await atomicWriteFile(all, `${JSON.stringify({ student, bm25 } satisfies EvalResults)}\n`);
+  await atomicWriteFile(all, `${JSON.stringify({ student, bm25, hybrid } satisfies EvalResults)}\n`);
   return { rows, files: { scores, results: resultsDir, all } };
 }
 
-function row(r: TaskResult, model: 'student' | 'bm25'): ScoreRow {
+function row(r: TaskResult, model: ScoreRow['model']): ScoreRow {
   return {
     task: r.task_name,
     type: r.gecko.task_type ?? '',

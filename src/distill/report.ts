@@ -141,7 +141,7 @@ async function pickExamples(path: string): Promise<{ relabeled: FretExample[]; n
   return { relabeled, negatives };
 }
 
-/** Student at each size, BM25, and the published reference models on tasks they were evaluated on. */
+/** Student at each size, BM25, hybrid BM25 + student, and the published reference models on tasks they were evaluated on. */
 function evaluationTable(r: EvalResults): string {
   if (r.student.length === 0) return '_No evaluation tasks._';
   const tasks = [...new Set(r.student.map((x) => x.task_name))];
@@ -155,12 +155,13 @@ function evaluationTable(r: EvalResults): string {
   const refs = REFERENCE_MODELS.filter((m) => tasks.some((t) => REFERENCE_SCORES[t]?.[m] != null));
   return [
     table(
-      ['task', 'metric', ...dims.map((d) => `student ${d ?? 'full'}d`), 'BM25', ...refs],
+      ['task', 'metric', ...dims.map((d) => `student ${d ?? 'full'}d`), 'BM25', 'hybrid', ...refs],
       tasks.map((t) => [
         t,
         r.student.find((x) => x.task_name === t)?.gecko.main_score_name ?? '',
         ...dims.map((d) => score(r.student, t, d)),
         score(r.bm25, t),
+        score(r.hybrid ?? [], t),
         ...refs.map((m) => {
           const v = REFERENCE_SCORES[t]?.[m];
           return v == null ? '–' : v.toFixed(2);

@@ -77,7 +77,7 @@ export class CorpusSearcher {
     else {
       const depth = Math.max(k, FUSION_DEPTH);
       const dense = await this.#denseSearch(query, depth, options.task);
-      ranked = fuse([dense, this.#corpus.search(query, depth)]).slice(0, k);
+      ranked = reciprocalRankFusion([dense, this.#corpus.search(query, depth)]).slice(0, k);
     }
     const passages = new Map(this.#corpus.getMany(ranked.map((r) => r.id)).map((p) => [p.id, p]));
     return ranked.map((r) => {
@@ -103,7 +103,11 @@ export class CorpusSearcher {
 }
 
 /** Reciprocal rank fusion of ranked id lists; earlier lists win ties. */
-function fuse(lists: { id: string }[][]): { id: string; score: number }[] {
+/**
+ * Reciprocal-rank fusion of ranked lists: `Σ 1 / (RRF_K + rank)`, ties by the earlier list, then its rank.
+ * The one RRF of search and evaluation (FRet's k = 0 fusion of judge rankings is `fret/fusion.ts`).
+ */
+export function reciprocalRankFusion(lists: { id: string }[][]): { id: string; score: number }[] {
   const scores = new Map<string, { score: number; first: number }>();
   lists.forEach((list, l) => {
     list.forEach((hit, rank) => {

@@ -200,7 +200,7 @@ export function registerDistillCommand(program: Command): void {
             `stages run: ${ran.join(', ') || 'none (everything up to date)'}`,
             `LLM: ${r.llm.opened ? `${r.llm.calls} calls, ${r.llm.cacheHits} cache hits, ${r.llm.promptTokens + r.llm.completionTokens} tokens` : 'not needed'}`,
             ...r.scores
-              .filter((s) => s.model === 'bm25' || s.dimensions === Math.max(...config.eval.dims))
+              .filter((s) => s.model !== 'student' || s.dimensions === Math.max(...config.eval.dims))
               .map(
                 (s) =>
                   `${s.task} ${s.model}${s.dimensions ? ` ${s.dimensions}d` : ''}: ${s.metric} ${s.score}`,
