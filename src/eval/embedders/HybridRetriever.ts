@@ -52,9 +52,9 @@ export class HybridRetriever implements LexicalRetriever {
     );
     const d = docs[0]?.length ?? 0;
     const table = new Float32Array(docs.length * d);
-    docs.forEach((v, i) => table.set(v, i * d));
+    for (const [i, v] of docs.entries()) table.set(v, i * d);
     const qm = new Float32Array(qs.length * d);
-    qs.forEach((v, i) => qm.set(v, i * d));
+    for (const [i, v] of qs.entries()) qm.set(v, i * d);
     const dense = exactTopK(qm, qs.length, table, docs.length, d, k);
     const run: Run = {};
     queries.forEach((q, qi) => {
