@@ -1,7 +1,9 @@
 /**
  * Builds the browser ES module (`src/browser/index.ts` and everything it imports) with esbuild, for the
  * `browser` platform: a Node.js import anywhere on the inference path fails the build. Run from Node (a
- * build step, not part of the bundle): `tsx src/browser/bundle.ts [outFile]`.
+ * build step, not part of the bundle): `npm run build` runs the compiled `dist/browser/bundle.js`, which
+ * bundles the compiled `index.js` next to it; from source (`tsx src/browser/bundle.ts [outFile]`, the tests)
+ * it bundles `index.ts`.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -10,11 +12,13 @@ export interface BundleOptions {
   minify?: boolean;
 }
 
+const ENTRY = import.meta.url.endsWith('.ts') ? './index.ts' : './index.js';
+
 /** Writes the bundle to `outFile`; returns its size in bytes. */
 export async function bundleBrowser(outFile: string, options: BundleOptions = {}): Promise<number> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(ENTRY, import.meta.url))],
     outfile: outFile,
     bundle: true,
     format: 'esm',

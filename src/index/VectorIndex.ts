@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Index, MetricKind, ScalarKind } from 'usearch';
+import type { Index, ScalarKind } from 'usearch';
 import { GeckoError } from '../errors/GeckoError.js';
 import { UsageError } from '../errors/UsageError.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
@@ -55,12 +56,33 @@ export interface VectorIndexMeta {
   info: Record<string, unknown>;
 }
 
-const SCALAR: Record<IndexQuantization, ScalarKind> = {
-  f32: ScalarKind.F32,
-  f16: ScalarKind.F16,
-  i8: ScalarKind.I8,
-  binary: ScalarKind.B1,
-};
+type Usearch = typeof import('usearch');
+let usearch: Usearch | undefined;
+
+/**
+ * Loads usearch's native module on first HNSW use, not at import: importing gecko must not need it (exact
+ * search and embedding do not). It goes through `require` because usearch's ES module build looks for its
+ * binary from the caller's stack-trace file name, which recurses without end under `node -e` (RangeError);
+ * the CommonJS build finds it from its own `__dirname`.
+ */
+function loadUsearch(): Usearch {
+  if (usearch) return usearch;
+  try {
+    usearch = createRequire(import.meta.url)('usearch') as Usearch;
+  } catch (e) {
+    throw new GeckoError(
+      `the HNSW index needs usearch's native module, which could not be loaded (${(e as Error).message}); ` +
+        'reinstall gecko-embed, or use an exact index (--kind exact)',
+      { code: 'USEARCH_MISSING' },
+    );
+  }
+  return usearch;
+}
+
+function scalarKind(q: IndexQuantization): ScalarKind {
+  const { ScalarKind } = loadUsearch();
+  return { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8, binary: ScalarKind.B1 }[q];
+}
 
 /**
  * Nearest-neighbour search over L2-normalised embeddings: exact (a scan with the project's gemm kernel) for
@@ -244,10 +266,11 @@ function resolve(options: VectorIndexOptions, count: number): Resolved {
 }
 
 function newHnsw(dims: number, r: Resolved): Index {
+  const { Index, MetricKind } = loadUsearch();
   return new Index({
     dimensions: dims,
     metric: r.quantization === 'binary' ? MetricKind.Hamming : MetricKind.Cos,
-    quantization: SCALAR[r.quantization],
+    quantization: scalarKind(r.quantization),
     connectivity: r.connectivity,
     expansion_add: r.expansionAdd,
     expansion_search: r.expansionSearch,
