@@ -52,6 +52,15 @@ export {
 export { GeckoError, isGeckoError } from './errors/GeckoError.js';
 export { formatLocation, InputError, type InputLocation, isInputError } from './errors/InputError.js';
 export { isUsageError, UsageError } from './errors/UsageError.js';
+export {
+  HybridRetriever as HybridEvalRetriever,
+  type HybridRetrieverOptions as HybridEvalRetrieverOptions,
+} from './eval/embedders/HybridRetriever.js';
+export {
+  createLlamaEmbedder,
+  type LlamaEmbedder,
+  type LlamaEmbedderOptions,
+} from './eval/embedders/LlamaEmbedder.js';
 // eval (issue 6): MTEB-compatible evaluation (tasks, evaluators for the seven task types, embedders, reports)
 export {
   Bm25Retriever,
@@ -260,6 +269,8 @@ export {
   type TokenUsage,
   withLlmCache,
 } from './llm/index.js';
+export { fitPca, type Pca, projectPca } from './math/pca.js';
+export { type CsrMatrix, randomizedSvd, type TruncatedSvd } from './math/randomizedSvd.js';
 export type { Embedder, EmbedInput, EmbedKind, EmbedOptions } from './model/Embedder.js';
 // model + train (issue 5): the static student, its formats and tokenizers, and the Gecko-loss trainer
 export { downloadFromHub, type HubOptions, isRepoId } from './model/formats/hub.js';
@@ -270,6 +281,20 @@ export {
   loadStaticModel,
 } from './model/formats/loadStaticModel.js';
 export { type SaveStaticModelOptions, saveStaticModel } from './model/formats/saveStaticModel.js';
+// student initialisation (issue 13): teacher-vocabulary distillation, co-occurrence tables, WordNet pairs
+export {
+  type CooccurrenceInit,
+  type CooccurrenceInitOptions,
+  cooccurrenceTable,
+} from './model/init/cooccurrence.js';
+export {
+  type DistillVocabularyOptions,
+  distillVocabulary,
+  type EmbedVocabularyOptions,
+  embedVocabulary,
+  type VocabDistillSummary,
+  type VocabEmbeddings,
+} from './model/init/vocabDistill.js';
 export { isModelError, ModelError } from './model/ModelError.js';
 export { PRECISIONS, type Precision } from './model/quantize.js';
 export {
@@ -296,6 +321,13 @@ export {
   type ServeOptions,
   startServer,
 } from './serve/index.js';
+export {
+  bundledWordNetDir,
+  readWordNet,
+  type Synset,
+  type WordNetPairOptions,
+  wordNetExamples,
+} from './train/data/wordnet.js';
 export {
   BatchSampler,
   buildDataset,
