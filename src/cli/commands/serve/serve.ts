@@ -17,6 +17,8 @@ interface ServeArgs {
   longInputs: string;
   maxBodyBytes: string;
   timeoutMs: string;
+  headersTimeoutMs: string;
+  bodyTimeoutMs: string;
   maxConcurrent: string;
   apiKeyEnv?: string;
   index?: string;
@@ -45,6 +47,16 @@ export function registerServeCommand(program: Command): void {
       '--timeout-ms <ms>',
       'time for a request to arrive and be answered',
       String(DEFAULT_SERVE.requestTimeoutMs),
+    )
+    .option(
+      '--headers-timeout-ms <ms>',
+      'time for the request headers to arrive (slow clients are cut off)',
+      String(DEFAULT_SERVE.headersTimeoutMs),
+    )
+    .option(
+      '--body-timeout-ms <ms>',
+      'time for the request body to arrive once the headers have (it holds no concurrency slot meanwhile)',
+      String(DEFAULT_SERVE.bodyTimeoutMs),
     )
     .option(
       '--max-concurrent <n>',
@@ -83,6 +95,8 @@ export function registerServeCommand(program: Command): void {
         longInputs: args.longInputs as LongInputPolicy,
         maxBodyBytes: parsePositiveInt('--max-body-bytes', args.maxBodyBytes),
         requestTimeoutMs: parsePositiveInt('--timeout-ms', args.timeoutMs),
+        headersTimeoutMs: parsePositiveInt('--headers-timeout-ms', args.headersTimeoutMs),
+        bodyTimeoutMs: parsePositiveInt('--body-timeout-ms', args.bodyTimeoutMs),
         maxConcurrent: parsePositiveInt('--max-concurrent', args.maxConcurrent),
         apiKey,
       };
