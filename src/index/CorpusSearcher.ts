@@ -1,6 +1,7 @@
 import type { Corpus } from '../corpus/Corpus.js';
 import { GeckoError } from '../errors/GeckoError.js';
 import { UsageError } from '../errors/UsageError.js';
+import { orderDescending, reciprocalRankFusion } from '../fret/fusion.js';
 import type { StaticModel } from '../model/StaticModel.js';
 import type { CorpusIndex } from './corpusIndex.js';
 
@@ -77,7 +78,7 @@ export class CorpusSearcher {
     else {
       const depth = Math.max(k, FUSION_DEPTH);
       const dense = await this.#denseSearch(query, depth, options.task);
-      ranked = reciprocalRankFusion([dense, this.#corpus.search(query, depth)]).slice(0, k);
+      ranked = fuseRankedIds([dense, this.#corpus.search(query, depth)]).slice(0, k);
     }
     const passages = new Map(this.#corpus.getMany(ranked.map((r) => r.id)).map((p) => [p.id, p]));
     return ranked.map((r) => {
@@ -102,22 +103,20 @@ export class CorpusSearcher {
   }
 }
 
-/** Reciprocal rank fusion of ranked id lists; earlier lists win ties. */
 /**
- * Reciprocal-rank fusion of ranked lists: `Σ 1 / (RRF_K + rank)`, ties by the earlier list, then its rank.
- * The one RRF of search and evaluation (FRet's k = 0 fusion of judge rankings is `fret/fusion.ts`).
+ * Reciprocal-rank fusion of ranked id lists, `Σ 1 / (RRF_K + rank)` over the lists an id is in, through the
+ * project's one RRF (`fret/fusion.ts`). Ties keep first-appearance order: the earlier list, then its rank.
+ * Search and evaluation fuse with it, so `/v1/search` and eval reports rank alike.
  */
-export function reciprocalRankFusion(lists: { id: string }[][]): { id: string; score: number }[] {
-  const scores = new Map<string, { score: number; first: number }>();
-  lists.forEach((list, l) => {
-    list.forEach((hit, rank) => {
-      const prev = scores.get(hit.id);
-      const add = 1 / (RRF_K + rank + 1);
-      if (prev) prev.score += add;
-      else scores.set(hit.id, { score: add, first: l * 1e6 + rank });
-    });
+export function fuseRankedIds(
+  lists: readonly (readonly { id: string }[])[],
+): { id: string; score: number }[] {
+  const ids = [...new Set(lists.flatMap((list) => list.map((hit) => hit.id)))];
+  // An id missing from a list adds 1 / (RRF_K + Infinity) = 0.
+  const ranks = lists.map((list) => {
+    const pos = new Map(list.map((hit, i) => [hit.id, i + 1]));
+    return ids.map((id) => pos.get(id) ?? Number.POSITIVE_INFINITY);
   });
-  return [...scores.entries()]
-    .sort((a, b) => b[1].score - a[1].score || a[1].first - b[1].first)
-    .map(([id, s]) => ({ id, score: s.score }));
+  const fused = reciprocalRankFusion(ranks, RRF_K);
+  return orderDescending(fused).map((i) => ({ id: ids[i]!, score: fused[i]! }));
 }

@@ -1,25 +1,12 @@
-import { exactTopK, type TopK } from '../math/topK.js';
-
-export type { TopK };
-
 /**
- * Exact top-k by dot product (cosine for normalised rows) of `nq` queries against `n` rows, both row-major
- * with `dims` columns: the project's one kernel (`src/math/topK.ts`: gemm scores, ties keep the lower row
- * number first, so results are deterministic). The reference the HNSW index's recall is measured against.
+ * Exact top-k by dot product (cosine for normalised rows): the project's one kernel (`src/math/topK.ts`: gemm
+ * scores, ties keep the lower row number first), under the name the vector index uses for the reference its
+ * HNSW recall is measured against.
  *
  * @example
  * const [top] = exactSearch(queryVec, 1, table, rows, 256, 10);
  */
-export function exactSearch(
-  queries: Float32Array,
-  nq: number,
-  data: Float32Array,
-  n: number,
-  dims: number,
-  k: number,
-): TopK[] {
-  return exactTopK(queries, nq, data, n, dims, k);
-}
+export { exactTopK as exactSearch, type TopK } from '../math/topK.js';
 
 /**
  * recall@k of approximate results against exact ones: the mean over queries of |approx ∩ exact| / |exact|.

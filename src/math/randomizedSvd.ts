@@ -41,11 +41,11 @@ export function randomizedSvd(m: CsrMatrix, rank: number, options: RandomizedSvd
   for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
   let y = orthonormalize(multiply(m, omega, k), m.rows, k);
   for (let it = 0; it < (options.powerIterations ?? 2); it++) {
-    const z = orthonormalize(multiplyTransposed(m, y, k), m.cols, k);
+    const z = orthonormalize(multiply(m, y, k, true), m.cols, k);
     y = orthonormalize(multiply(m, z, k), m.rows, k);
   }
   // B = Q^T M (k x cols); B B^T = Q^T M M^T Q has eigenvectors W and eigenvalues s^2; U = Q W.
-  const bt = multiplyTransposed(m, y, k); // cols x k = B^T
+  const bt = multiply(m, y, k, true); // cols x k = B^T
   const gram = new Matrix(k, k);
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
@@ -73,28 +73,16 @@ export function randomizedSvd(m: CsrMatrix, rank: number, options: RandomizedSvd
   return { u, s, rank: r };
 }
 
-/** M (rows x cols) times a dense cols x k row-major block. */
-function multiply(m: CsrMatrix, x: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(m.rows * k);
+/** M (rows x cols), or M^T with `transpose`, times a dense row-major block with k columns. */
+function multiply(m: CsrMatrix, x: Float64Array, k: number, transpose = false): Float64Array {
+  const out = new Float64Array((transpose ? m.cols : m.rows) * k);
   for (let r = 0; r < m.rows; r++) {
-    const o = r * k;
     for (let p = m.rowPtr[r]!; p < m.rowPtr[r + 1]!; p++) {
       const v = m.values[p]!;
-      const xo = m.colIdx[p]! * k;
-      for (let j = 0; j < k; j++) out[o + j]! += v * x[xo + j]!;
-    }
-  }
-  return out;
-}
-
-/** M^T times a dense rows x k row-major block. */
-function multiplyTransposed(m: CsrMatrix, x: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(m.cols * k);
-  for (let r = 0; r < m.rows; r++) {
-    const xo = r * k;
-    for (let p = m.rowPtr[r]!; p < m.rowPtr[r + 1]!; p++) {
-      const v = m.values[p]!;
-      const o = m.colIdx[p]! * k;
+      const c = m.colIdx[p]!;
+      // M x: out[r] += v x[c]; M^T x: out[c] += v x[r].
+      const o = (transpose ? c : r) * k;
+      const xo = (transpose ? r : c) * k;
       for (let j = 0; j < k; j++) out[o + j]! += v * x[xo + j]!;
     }
   }

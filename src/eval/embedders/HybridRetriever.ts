@@ -1,4 +1,4 @@
-import { reciprocalRankFusion } from '../../index/CorpusSearcher.js';
+import { fuseRankedIds } from '../../index/CorpusSearcher.js';
 import { exactTopK } from '../../math/topK.js';
 import type { Embedder } from '../../model/Embedder.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
@@ -62,7 +62,7 @@ export class HybridRetriever implements LexicalRetriever {
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .map(([id]) => ({ id }));
       const denseList = Array.from(dense[qi]!.keys, (i) => ({ id: corpus[i]!.id }));
-      const fused = reciprocalRankFusion([denseList, bm25]).slice(0, k);
+      const fused = fuseRankedIds([denseList, bm25]).slice(0, k);
       run[q.id] = Object.fromEntries(fused.map((h) => [h.id, h.score]));
     });
     return run;
