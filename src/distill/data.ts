@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Corpus } from '../corpus/Corpus.js';
 import type { Passage } from '../corpus/passage.js';
-import { readJsonlLines } from '../fret/dataset.js';
 import type { FretExample } from '../fret/mine.js';
 import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../model/unifiedFormat.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { sha256 } from '../util/hash.js';
+import { readJsonlValues } from '../util/jsonl.js';
 
 /**
  * Whether a passage is held out for evaluation: a stable hash of (seed, id) below `fraction`. The same
@@ -98,14 +98,6 @@ export async function writePairs(
 }
 
 /**
- * Reads a JSONL file line by line (FRet datasets can be large) through the one streaming reader
- * (`readJsonlLines`): a missing file or a bad line is an InputError naming `file:line`.
- */
-export async function* readJsonlFile<T>(path: string): AsyncGenerator<T> {
-  for await (const { value } of readJsonlLines<T>(path)) yield value;
-}
-
-/**
  * Splits the FRet dataset by the same held-out passages: examples seeded by a held-out passage become
  * evaluation queries (the positive the LLM chose is the relevant passage); the rest are training data.
  */
@@ -117,7 +109,7 @@ export async function splitFret(
 ): Promise<{ files: { train: string; heldout: string }; counts: { train: number; heldOut: number } }> {
   const train: string[] = [];
   const held: HeldOutQuery[] = [];
-  for await (const e of readJsonlFile<FretExample>(fretJsonl)) {
+  for await (const e of readJsonlValues<FretExample>(fretJsonl)) {
     const key = e.seed_id ?? e.positive.id;
     if (isHeldOut(key, seed, holdout))
       held.push({ id: `fret-${e.id}`, text: e.query, passageId: e.positive.id, seedId: key });
@@ -142,7 +134,7 @@ export async function writeHeldOutTask(
   prompt: string,
 ): Promise<string | null> {
   const queries: HeldOutQuery[] = [];
-  for await (const q of readJsonlFile<HeldOutQuery>(heldoutJsonl)) queries.push(q);
+  for await (const q of readJsonlValues<HeldOutQuery>(heldoutJsonl)) queries.push(q);
   if (queries.length === 0) return null;
   const dir = join(root, name);
   const task = {

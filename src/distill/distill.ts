@@ -14,9 +14,10 @@ import { createLanguageModel } from '../llm/modelSpec.js';
 import { BUILTIN_WORDNET } from '../train/data/readers.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { sha256, stableStringify } from '../util/hash.js';
+import { countJsonlRecords, readJsonlValues } from '../util/jsonl.js';
 import { type Reporter, silentReporter } from '../util/Reporter.js';
 import type { DistillConfig } from './config.js';
-import { readJsonlFile, splitFret, writeHeldOutTask, writePairs } from './data.js';
+import { splitFret, writeHeldOutTask, writePairs } from './data.js';
 import { type EvalResults, evaluateStudent, type ScoreRow } from './evaluate.js';
 import { corpusFingerprint, fileOrDirHash, onceFileHasher, planActions, stageInputs } from './inputs.js';
 import { parseNegative, parseSourceSpec } from './parse.js';
@@ -208,7 +209,7 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const pairsFile = join(p.data, 'pairs.train.jsonl');
-      const wordnet = Math.ceil(config.pretrain.wordnet * (await countRecords(pairsFile)));
+      const wordnet = Math.ceil(config.pretrain.wordnet * (await countJsonlRecords(pairsFile)));
       const s = await trainPhase(student, {
         sources: [
           { path: pairsFile, kind: 'triplets', format: 'raw' },
@@ -336,7 +337,7 @@ function result(
 
 /** The texts of the training corpus (title and body), as the student's tokenizer is trained on them. */
 async function* corpusTexts(path: string): AsyncGenerator<string> {
-  for await (const d of readJsonlFile<{ title?: string; text: string }>(path))
+  for await (const d of readJsonlValues<{ title?: string; text: string }>(path))
     yield d.title ? `${d.title} ${d.text}` : d.text;
 }
 
@@ -344,10 +345,4 @@ async function* corpusTexts(path: string): AsyncGenerator<string> {
 async function writeIfChanged(path: string, text: string): Promise<void> {
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
   await atomicWriteFile(path, text);
-}
-
-async function countRecords(path: string): Promise<number> {
-  let n = 0;
-  for await (const _ of readJsonlFile<unknown>(path)) n++;
-  return n;
 }

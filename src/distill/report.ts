@@ -3,8 +3,8 @@ import { REFERENCE_MODELS, REFERENCE_SCORES } from '../eval/report/anchors.js';
 import { taskScore } from '../eval/results.js';
 import type { DatasetManifest } from '../fret/dataset.js';
 import type { FretExample } from '../fret/mine.js';
+import { readJsonlValues } from '../util/jsonl.js';
 import type { DistillConfig } from './config.js';
-import { readJsonlFile } from './data.js';
 import type { EvalResults } from './evaluate.js';
 import { type DistillPlan, formatPlan } from './plan.js';
 
@@ -133,7 +133,7 @@ async function pickExamples(path: string): Promise<{ relabeled: FretExample[]; n
   const relabeled: FretExample[] = [];
   const negatives: FretExample[] = [];
   if (!existsSync(path)) return { relabeled, negatives };
-  for await (const e of readJsonlFile<FretExample>(path)) {
+  for await (const e of readJsonlValues<FretExample>(path)) {
     if (e.relabeled && relabeled.length < EXAMPLES) relabeled.push(e);
     if (e.negative && negatives.length < EXAMPLES) negatives.push(e);
     if (relabeled.length >= EXAMPLES && negatives.length >= EXAMPLES) break;
@@ -181,7 +181,7 @@ async function lookup(
 ): Promise<Map<string, { id: string; title: string | null; text: string }>> {
   const out = new Map<string, { id: string; title: string | null; text: string }>();
   if (ids.size === 0) return out;
-  for await (const d of readJsonlFile<{ _id: string; title: string; text: string }>(corpusJsonl)) {
+  for await (const d of readJsonlValues<{ _id: string; title: string; text: string }>(corpusJsonl)) {
     if (ids.has(d._id)) out.set(d._id, { id: d._id, title: d.title || null, text: d.text });
     if (out.size === ids.size) break;
   }

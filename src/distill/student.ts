@@ -15,9 +15,9 @@ import { readSource } from '../train/data/readers.js';
 import type { SourceSpec } from '../train/data/types.js';
 import type { TrainResult } from '../train/trainStaticModel.js';
 import { trainStaticModel } from '../train/trainStaticModel.js';
+import { countJsonlRecords, readJsonlValues } from '../util/jsonl.js';
 import type { Reporter } from '../util/Reporter.js';
 import type { DistillConfig } from './config.js';
-import { readJsonlFile } from './data.js';
 
 /** The student's tokenizer: a given tokenizer.json or vocab.txt, else WordPiece trained on the corpus. */
 export async function studentTokenizer(
@@ -39,7 +39,7 @@ export async function studentTokenizer(
     return { tokenizer, source: s.vocab };
   }
   const texts: string[] = [];
-  for await (const d of readJsonlFile<{ title: string; text: string }>(corpusJsonl))
+  for await (const d of readJsonlValues<{ title: string; text: string }>(corpusJsonl))
     texts.push(d.title ? `${d.title} ${d.text}` : d.text);
   const json = trainWordPiece(texts, { vocabSize: s.vocabSize, reporter });
   return { tokenizer: Tokenizer.fromJSON(json, 'wordpiece trained on the corpus'), source: 'corpus' };
@@ -159,6 +159,5 @@ export async function publishModel(from: string, to: string): Promise<void> {
 
 async function hasRecords(path: string): Promise<boolean> {
   if (!existsSync(path)) return false; // a source the run did not produce is left out, not an error
-  for await (const _ of readJsonlFile<unknown>(path)) return true;
-  return false;
+  return (await countJsonlRecords(path, 1)) > 0;
 }

@@ -1,14 +1,13 @@
-import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Corpus } from '../corpus/Corpus.js';
 import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
 import type { BatchResultsSummary } from '../llm/batch/importBatchResults.js';
+import { readJsonlLines } from '../util/jsonl.js';
 import { importMineBatch } from './batchMine.js';
 import { checkGeneration } from './checks.js';
-import { readJsonlLines, writeJsonl } from './dataset.js';
+import { writeJsonl } from './dataset.js';
 import type { TaskFamily } from './families.js';
 import {
   DEFAULT_GENERATE,
@@ -225,23 +224,11 @@ export async function importBatch(
   return { stage: 'mine', ...(await importMineBatch(corpus, resultsFile)) };
 }
 
-/** The custom id of the first non-empty line ('' when it has none: the importer then names the line). */
+/** The custom id of the first record ('' when it has none: the importer then names the line). */
 async function firstCustomId(file: string): Promise<string | undefined> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
-  try {
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      try {
-        const id = (JSON.parse(line) as { custom_id?: unknown }).custom_id;
-        return typeof id === 'string' ? id : '';
-      } catch {
-        return '';
-      }
-    }
-    return undefined;
-  } finally {
-    lines.close();
-  }
+  for await (const { value } of readJsonlLines<{ custom_id?: unknown }>(file))
+    return typeof value.custom_id === 'string' ? value.custom_id : '';
+  return undefined;
 }
 
 interface BatchResultLine {

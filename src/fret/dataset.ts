@@ -1,9 +1,6 @@
-import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { InputError } from '../errors/InputError.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { VERSION } from '../version.js';
 import type { FretExample } from './mine.js';
@@ -163,35 +160,6 @@ export async function writeJsonl(
     await file.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw e;
-  }
-}
-
-/**
- * Reads JSON lines one at a time (bounded memory for large files), skipping blank lines: each value with
- * its 1-based line number (for `file:line` errors) and its raw text. Every line must hold a JSON object
- * (all of FRet's files do), so callers can read fields without guarding against `null` or arrays.
- * @throws InputError naming `file:line` for a line that is not valid JSON or not an object.
- */
-export async function* readJsonlLines<T>(
-  file: string,
-): AsyncGenerator<{ line: number; text: string; value: T }> {
-  if (!existsSync(file)) throw new InputError({ file }, 'file not found');
-  let n = 0;
-  for await (const text of createInterface({
-    input: createReadStream(file),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
-    n++;
-    if (text.trim() === '') continue;
-    let value: T;
-    try {
-      value = JSON.parse(text) as T;
-    } catch (e) {
-      throw new InputError({ file, line: n }, 'not valid JSON', { cause: e });
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      throw new InputError({ file, line: n }, 'expected a JSON object on each line');
-    yield { line: n, text, value };
   }
 }
 

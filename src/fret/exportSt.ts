@@ -1,6 +1,7 @@
 import { InputError } from '../errors/InputError.js';
 import { formatDocument, formatQuery } from '../model/unifiedFormat.js';
-import { readJsonlLines, writeJsonl } from './dataset.js';
+import { readJsonlLines } from '../util/jsonl.js';
+import { writeJsonl } from './dataset.js';
 import type { FretExample } from './mine.js';
 
 /** One sentence-transformers training row in Gecko's unified format. */

@@ -4,7 +4,7 @@ import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
 import { DEFAULT_QUERY_TASK } from '../model/unifiedFormat.js';
 import { sha256 } from '../util/hash.js';
-import { readJsonlLines } from './dataset.js';
+import { readJsonlLines } from '../util/jsonl.js';
 import { DEFAULT_GENERATE } from './generate.js';
 import { FretStore } from './store.js';
 

@@ -4,14 +4,8 @@ import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { stableStringify } from '../util/hash.js';
-import {
-  DATASET_FILES,
-  type DatasetManifest,
-  readJsonlLines,
-  sortKeys,
-  toParquet,
-  writeJsonl,
-} from './dataset.js';
+import { readJsonlLines } from '../util/jsonl.js';
+import { DATASET_FILES, type DatasetManifest, sortKeys, toParquet, writeJsonl } from './dataset.js';
 import type { FretExample } from './mine.js';
 import { relabelStats } from './selection.js';
 import { parseShard } from './shard.js';

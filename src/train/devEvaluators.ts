@@ -3,7 +3,7 @@ import { UsageError } from '../errors/UsageError.js';
 import { spearman } from '../eval/metrics/correlation.js';
 import type { EmbedOptions } from '../model/Embedder.js';
 import type { StaticModel } from '../model/StaticModel.js';
-import { readJsonl } from './data/jsonl.js';
+import { readJsonlSync } from '../util/jsonl.js';
 
 export type DevEvaluator = (model: StaticModel) => number;
 
@@ -23,7 +23,7 @@ export function stsDevEvaluator(
   const s1: string[] = [];
   const s2: string[] = [];
   const gold: number[] = [];
-  for (const r of readJsonl(path)) {
+  for (const r of readJsonlSync(path)) {
     const { sentence1, sentence2, score } = r.value;
     if (typeof sentence1 !== 'string' || typeof sentence2 !== 'string' || typeof score !== 'number') {
       throw new InputError(

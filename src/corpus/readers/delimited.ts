@@ -1,8 +1,8 @@
 import { type Parser, parse } from 'csv-parse';
 import { InputError } from '../../errors/InputError.js';
 import { clip } from '../../util/clip.js';
+import { invalidUtf8Error } from '../../util/utf8Lines.js';
 import type { ColumnNames, RawRecord } from './types.js';
-import { invalidUtf8Error } from './utf8Lines.js';
 
 /**
  * Reads CSV or TSV with a header row. Column names come from `columns` (defaults `id`, `title`, `text`);

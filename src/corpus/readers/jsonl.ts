@@ -1,6 +1,13 @@
-import { InputError } from '../../errors/InputError.js';
+import type { InputError } from '../../errors/InputError.js';
+import { parseJsonlLine } from '../../util/jsonl.js';
+import { utf8Lines } from '../../util/utf8Lines.js';
 import type { ColumnNames, RawRecord } from './types.js';
-import { utf8Lines } from './utf8Lines.js';
+
+/** The wording `gecko corpus add` has always reported, with the BEIR layout as the hint. */
+const CORPUS_MESSAGES = {
+  invalid: 'malformed JSON',
+  notObject: 'expected a JSON object like {"_id": ..., "title": ..., "text": ...}',
+};
 
 /**
  * Reads JSON Lines: one object per line with `_id` or `id`, optional `title`, and `text` (the BEIR
@@ -30,23 +37,13 @@ export async function* readJsonl(
     }
     const line = decoded.line;
     if (line.trim() === '') continue;
-    let obj: unknown;
+    let o: Record<string, unknown>;
     try {
-      obj = JSON.parse(line);
+      o = parseJsonlLine(line, file, lineNo, CORPUS_MESSAGES);
     } catch (e) {
-      yield bad(new InputError({ file, line: lineNo }, `malformed JSON (${(e as Error).message})`));
+      yield bad(e as InputError); // reported with its line; ingest goes on with the next record
       continue;
     }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      yield bad(
-        new InputError(
-          { file, line: lineNo },
-          'expected a JSON object like {"_id": ..., "title": ..., "text": ...}',
-        ),
-      );
-      continue;
-    }
-    const o = obj as Record<string, unknown>;
     yield {
       file,
       line: lineNo,

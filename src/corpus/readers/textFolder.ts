@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { invalidUtf8Error } from '../../util/utf8Lines.js';
 import type { RawRecord } from './types.js';
-import { invalidUtf8Error } from './utf8Lines.js';
 
 const TEXT_EXTENSIONS = ['.txt', '.md', '.markdown'];
 

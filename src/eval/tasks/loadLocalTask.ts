@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../../errors/InputError.js';
+import type { JsonlLine } from '../../util/jsonl.js';
 import { EvaluationError } from '../EvaluationError.js';
 import { defineTask, type TaskDefinition } from './defineTask.js';
 import { arr, findJsonl, num, readJsonl, readQrels, str } from './readFiles.js';
@@ -78,7 +79,7 @@ async function loadSplit(
       const corpusFile = need('corpus');
       const corpus = (await readJsonl(corpusFile)).map((r) => ({
         id: str(r, corpusFile, '_id', 'id'),
-        title: typeof r.row.title === 'string' ? r.row.title : '',
+        title: typeof r.value.title === 'string' ? r.value.title : '',
         text: str(r, corpusFile, 'text'),
       }));
       const queriesFile = need('queries');
@@ -122,7 +123,7 @@ async function loadSplit(
       const f = need(split);
       const rows = await readJsonl(f);
       const label = rows.map((r) => {
-        const v = r.row.label;
+        const v = r.value.label;
         if (typeof v === 'number' && Number.isInteger(v)) return v;
         if (typeof v === 'string' || typeof v === 'boolean') {
           const key = String(v);
@@ -140,7 +141,7 @@ async function loadSplit(
       const f = need(split);
       const rows = await readJsonl(f);
       // mteb v1 files hold one row of parallel arrays (sent1/sent2/labels); unpack them.
-      if (rows.length > 0 && Array.isArray((rows[0] as { row: Record<string, unknown> }).row.labels)) {
+      if (rows.length > 0 && Array.isArray((rows[0] as JsonlLine).value.labels)) {
         const s1: string[] = [];
         const s2: string[] = [];
         const labels: number[] = [];
@@ -161,7 +162,7 @@ async function loadSplit(
     case 'Clustering': {
       const f = need(split);
       const rows = await readJsonl(f);
-      if (rows.length > 0 && Array.isArray((rows[0] as { row: Record<string, unknown> }).row.sentences)) {
+      if (rows.length > 0 && Array.isArray((rows[0] as JsonlLine).value.sentences)) {
         return {
           type: 'Clustering',
           sets: rows.map((r) => ({
@@ -176,7 +177,7 @@ async function loadSplit(
           {
             sentences: rows.map((r) => str(r, f, 'sentences', 'text')),
             labels: rows.map((r) =>
-              Array.isArray(r.row.labels) ? r.row.labels.map(String) : str(r, f, 'labels', 'label'),
+              Array.isArray(r.value.labels) ? r.value.labels.map(String) : str(r, f, 'labels', 'label'),
             ),
           },
         ],

@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../errors/InputError.js';
+import { type JsonlLine, readJsonlLines } from '../../util/jsonl.js';
 
 /** The path of `base` as `.jsonl` or `.jsonl.gz` (the forms mteb's Hugging Face datasets use), or null. */
 export function findJsonl(base: string): string | null {
@@ -9,7 +10,7 @@ export function findJsonl(base: string): string | null {
   return null;
 }
 
-/** Lines of a text file, gunzipped when it ends in `.gz`. */
+/** Lines of a text file, gunzipped when it ends in `.gz` (for the TSV qrels). */
 async function* lines(path: string): AsyncGenerator<string> {
   const raw = createReadStream(path);
   const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
@@ -18,25 +19,12 @@ async function* lines(path: string): AsyncGenerator<string> {
 }
 
 /**
- * Reads JSON Lines (optionally gzipped), one object per non-empty line, with its 1-based line number.
+ * All records of a JSON Lines file (optionally gzipped) through the one reader (`util/jsonl.ts`).
  * @throws InputError `file:line` for a line that is not a JSON object.
  */
-export async function readJsonl(path: string): Promise<{ line: number; row: Record<string, unknown> }[]> {
-  const out: { line: number; row: Record<string, unknown> }[] = [];
-  let n = 0;
-  for await (const text of lines(path)) {
-    n++;
-    if (text.trim() === '') continue;
-    let row: unknown;
-    try {
-      row = JSON.parse(text);
-    } catch (e) {
-      throw new InputError({ file: path, line: n }, `not valid JSON (${(e as Error).message})`);
-    }
-    if (row === null || typeof row !== 'object' || Array.isArray(row))
-      throw new InputError({ file: path, line: n }, 'expected a JSON object per line');
-    out.push({ line: n, row: row as Record<string, unknown> });
-  }
+export async function readJsonl(path: string): Promise<JsonlLine[]> {
+  const out: JsonlLine[] = [];
+  for await (const r of readJsonlLines(path)) out.push(r);
   return out;
 }
 
@@ -70,13 +58,9 @@ export async function readQrels(path: string): Promise<Record<string, Record<str
 }
 
 /** Field accessors that name `file:line (field)` on failure. */
-export function str(
-  r: { line: number; row: Record<string, unknown> },
-  file: string,
-  ...names: string[]
-): string {
+export function str(r: JsonlLine, file: string, ...names: string[]): string {
   for (const name of names) {
-    const v = r.row[name];
+    const v = r.value[name];
     if (typeof v === 'string') return v;
     if (typeof v === 'number') return String(v);
   }
@@ -86,13 +70,9 @@ export function str(
   );
 }
 
-export function num(
-  r: { line: number; row: Record<string, unknown> },
-  file: string,
-  ...names: string[]
-): number {
+export function num(r: JsonlLine, file: string, ...names: string[]): number {
   for (const name of names) {
-    const v = r.row[name];
+    const v = r.value[name];
     if (typeof v === 'number' && Number.isFinite(v)) return v;
     if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   }
@@ -102,13 +82,9 @@ export function num(
   );
 }
 
-export function arr(
-  r: { line: number; row: Record<string, unknown> },
-  file: string,
-  ...names: string[]
-): unknown[] {
+export function arr(r: JsonlLine, file: string, ...names: string[]): unknown[] {
   for (const name of names) {
-    const v = r.row[name];
+    const v = r.value[name];
     if (Array.isArray(v)) return v;
   }
   throw new InputError(

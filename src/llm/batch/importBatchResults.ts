@@ -3,9 +3,8 @@
  * provider's own code and stored under the key the live cached model looks up, so the job that needed the
  * calls afterwards runs from the cache with no model call.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { InputError, type InputLocation } from '../../errors/InputError.js';
+import { readJsonlLines } from '../../util/jsonl.js';
 import type { Workspace } from '../../workspace/Workspace.js';
 import { type LlmCacheRow, LlmCacheTable } from '../cache/LlmCacheTable.js';
 import { isLlmError, type LlmError } from '../errors/LlmError.js';
@@ -53,18 +52,11 @@ export async function importBatchResults(workspace: Workspace, file: string): Pr
   const cache = new LlmCacheTable(workspace);
   const db = workspace.db;
   const summary: BatchResultsSummary = { ok: 0, rejected: 0, failed: 0, stale: 0, labels: {} };
-  let n = 0;
   let inTransaction = 0;
   db.exec('BEGIN');
   try {
-    for await (const text of createInterface({
-      input: createReadStream(file),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    })) {
-      n++;
-      if (text.trim() === '') continue;
-      const where: InputLocation = { file, line: n };
-      const outcome = importLine(text, where, requests, cache);
+    for await (const { line, value } of readJsonlLines<ResultLine>(file)) {
+      const outcome = importLine(value, { file, line }, requests, cache);
       summary[outcome.kind]++;
       summary.labels[outcome.label] ??= { ok: 0, rejected: 0, failed: 0, stale: 0 };
       (summary.labels[outcome.label] as BatchResultCounts)[outcome.kind]++;
@@ -83,18 +75,11 @@ export async function importBatchResults(workspace: Workspace, file: string): Pr
 }
 
 function importLine(
-  text: string,
+  r: ResultLine,
   where: InputLocation,
   requests: BatchRequestStore,
   cache: LlmCacheTable,
 ): { kind: keyof BatchResultCounts; label: string } {
-  let r: ResultLine;
-  try {
-    r = JSON.parse(text) as ResultLine;
-  } catch (e) {
-    throw new InputError(where, 'not valid JSON', { cause: e });
-  }
-  if (typeof r !== 'object' || r === null) throw new InputError(where, 'expected a JSON object');
   if (typeof r.custom_id !== 'string')
     throw new InputError({ ...where, field: 'custom_id' }, 'expected the string custom_id of a request');
   const req = requests.get(r.custom_id);

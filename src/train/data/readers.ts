@@ -2,7 +2,8 @@ import { InputError } from '../../errors/InputError.js';
 import { UsageError } from '../../errors/UsageError.js';
 import { createRng, shuffleInPlace } from '../../math/rng.js';
 import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../../model/unifiedFormat.js';
-import { type JsonlRecord, optStr, readJsonl, str } from './jsonl.js';
+import { readJsonlSync } from '../../util/jsonl.js';
+import { type JsonlRecord, optStr, str } from './fields.js';
 import {
   type PairFormat,
   SOURCE_KINDS,
@@ -45,7 +46,7 @@ export const BUILTIN_WORDNET = 'builtin';
  */
 export function readSource(spec: SourceSpec, seed: number): Source {
   if (spec.kind === 'wordnet') return limited(spec, seed, wordNetSource(spec));
-  const recs = readJsonl(spec.path);
+  const recs = readJsonlSync(spec.path);
   if (recs.length === 0) throw new InputError({ file: spec.path }, 'no records');
   const kind = spec.kind ?? detectKind(spec.path, recs[0]!);
   if (!SOURCE_KINDS.includes(kind))

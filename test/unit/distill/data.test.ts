@@ -1,13 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  isHeldOut,
-  readJsonlFile,
-  selfSupervisedPair,
-  splitFret,
-  writeHeldOutTask,
-} from '../../../src/distill/data.js';
+import { isHeldOut, selfSupervisedPair, splitFret, writeHeldOutTask } from '../../../src/distill/data.js';
 import { loadLocalTask } from '../../../src/eval/tasks/loadLocalTask.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -81,22 +75,5 @@ describe('held-out split and pairs', () => {
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');
     expect(await writeHeldOutTask(join(dir, 'tasks'), 'None', corpus, empty, 'x')).toBeNull();
-  });
-});
-
-describe('readJsonlFile', () => {
-  const all = async (path: string): Promise<unknown[]> => {
-    const out: unknown[] = [];
-    for await (const v of readJsonlFile(path)) out.push(v);
-    return out;
-  };
-  it('names a missing file and a malformed line with file:line instead of yielding nothing or a raw SyntaxError', async () => {
-    const dir = tempDir();
-    await expect(all(join(dir, 'missing.jsonl'))).rejects.toThrow(/missing\.jsonl.*file not found/);
-    const bad = join(dir, 'bad.jsonl');
-    writeFileSync(bad, '{"a": 1}\n\n{"a": \n');
-    await expect(all(bad)).rejects.toThrow(/bad\.jsonl:3: not valid JSON/);
-    writeFileSync(bad, '{"a": 1}\n\n{"a": 2}\n');
-    expect(await all(bad)).toEqual([{ a: 1 }, { a: 2 }]);
   });
 });

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors/InputError.js';
+import { InputError } from '../errors/InputError.js';
 
 /** A decoded line, or the error that made it undecodable (so a caller may skip it and go on). */
 export type DecodedLine =
