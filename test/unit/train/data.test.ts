@@ -123,6 +123,33 @@ describe('training data readers', () => {
     expect(fs).toHaveLength(2);
   });
 
+  it('cloze pairs: one long sentence asks for the rest of its passage, the same one on every run', () => {
+    const long = (w: string): string => `The ${w} sentence of this passage is long enough to ask about.`;
+    const f = jsonl([
+      { title: 'Three', text: `${long('first')} ${long('second')} Short one.` },
+      { title: 'Two', text: `${long('first')} ${long('second')}` },
+    ]);
+    const read = (seed: number) =>
+      readSource({ path: f, selfSupervised: ['title-body', 'cloze'] }, seed).examples;
+    const ex = read(7);
+    // Passage 1 gives a title pair and a cloze pair; passage 2 (two sentences) only its title pair.
+    expect(ex.map((e) => e.anchor.replace(/^task: search result \| query: /, ''))).toEqual([
+      'Three',
+      expect.stringMatching(/^The (first|second) sentence/),
+      'Two',
+    ]);
+    const cloze = ex[1]!;
+    const asked = cloze.anchor.includes('first') ? 'first' : 'second';
+    const other = asked === 'first' ? 'second' : 'first';
+    expect(cloze.positive).toBe(`title: Three | text: ${long(other)} Short one.`);
+    expect(read(7)).toEqual(ex);
+    // Over seeds both long sentences get asked, the short one never.
+    const asks = new Set(
+      [1, 2, 3, 4, 5, 6, 8, 9].map((s) => (read(s)[1]!.anchor.includes('first') ? 'first' : 'second')),
+    );
+    expect(asks).toEqual(new Set(['first', 'second']));
+  });
+
   it('names file, line and field of a bad record', () => {
     const f = jsonl([
       { sentence1: 'a', sentence2: 'b', score: 5 },

@@ -11,7 +11,11 @@ import { wordPieceTokenizerJson } from '../../../model/tokenizer/wordPieceJson.j
 import { unformat } from '../../../model/unifiedFormat.js';
 import { buildDataset } from '../../../train/data/Dataset.js';
 import { readSource } from '../../../train/data/readers.js';
-import type { PairFormat } from '../../../train/data/types.js';
+import {
+  type PairFormat,
+  SELF_SUPERVISED_MODES,
+  type SelfSupervisedMode,
+} from '../../../train/data/types.js';
 import { devEvaluatorFromSpec } from '../../../train/devEvaluators.js';
 import type { DecaySchedule } from '../../../train/optim/schedule.js';
 import { MAX_BATCH_SIZE } from '../../../train/options.js';
@@ -51,7 +55,7 @@ interface TrainArgs {
   tokenWeights: boolean;
   init: 'random' | 'cooccurrence';
   stsThreshold: string;
-  selfSupervised: 'title-body' | 'first-sentence';
+  selfSupervised: string;
   pairFormat: PairFormat;
   limit?: string;
   stopAfter?: string;
@@ -110,9 +114,10 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--sts-threshold <x>', 'scored pairs: keep pairs scoring at least this', '4')
     .addOption(
-      new Option('--self-supervised <mode>', 'corpus pairs')
-        .choices(['title-body', 'first-sentence'])
-        .default('title-body'),
+      new Option(
+        '--self-supervised <modes>',
+        `corpus pairs, comma-separated: ${SELF_SUPERVISED_MODES.join(', ')} (cloze: one sentence -> the rest)`,
+      ).default('title-body'),
     )
     .addOption(
       new Option('--pair-format <mode>', 'how {anchor, positive} texts are formatted')
@@ -135,13 +140,14 @@ export function registerTrainCommand(program: Command): void {
       const ctx = contextFrom(cmd);
       const seed = parsePositiveInt('--seed', a.seed);
       const maxLength = a.maxLength ? parsePositiveInt('--max-length', a.maxLength) : undefined;
+      const selfSupervised = parseModes(a.selfSupervised);
       const sources = a.data.map((s) => {
         const spec = parseDataSpec(s);
         return readSource(
           {
             ...spec,
             threshold: Number(a.stsThreshold),
-            selfSupervised: a.selfSupervised,
+            selfSupervised,
             format: a.pairFormat,
             ...(a.limit ? { limit: parsePositiveInt('--limit', a.limit) } : {}),
           },
@@ -247,4 +253,16 @@ async function initialModel(
     `init: co-occurrence table from ${init.tokens} tokens (${init.coveredTokens} of ${tokenizer.vocabSize} vocabulary tokens seen)`,
   );
   return new StaticModel({ tokenizer, table: init.table, dim, weights: model.weights, config, reporter });
+}
+
+function parseModes(value: string): SelfSupervisedMode[] {
+  const modes = value.split(',').map((m) => m.trim());
+  for (const m of modes) {
+    if (!(SELF_SUPERVISED_MODES as readonly string[]).includes(m)) {
+      throw new UsageError(
+        `--self-supervised: unknown mode "${m}"; expected a comma-separated list of ${SELF_SUPERVISED_MODES.join(', ')}`,
+      );
+    }
+  }
+  return modes as SelfSupervisedMode[];
 }
