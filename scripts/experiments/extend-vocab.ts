@@ -7,8 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { bertPreTokenize } from '../../src/model/tokenizer/bertText.js';
 
 const [base, corpus, out, min = '3'] = process.argv.slice(2);
-if (!base || !corpus || !out) throw new Error('usage: extend-vocab.ts BASE_VOCAB CORPUS.jsonl OUT [MIN_COUNT]');
-const vocab = readFileSync(base, 'utf8').split('\n').filter((l) => l.length > 0);
+if (!base || !corpus || !out)
+  throw new Error('usage: extend-vocab.ts BASE_VOCAB CORPUS.jsonl OUT [MIN_COUNT]');
+const vocab = readFileSync(base, 'utf8')
+  .split('\n')
+  .filter((l) => l.length > 0);
 const known = new Set(vocab);
 const counts = new Map<string, number>();
 for (const line of readFileSync(corpus, 'utf8').split('\n')) {
@@ -19,6 +22,15 @@ for (const line of readFileSync(corpus, 'utf8').split('\n')) {
     counts.set(w, (counts.get(w) ?? 0) + 1);
   }
 }
-const added = [...counts].filter(([, c]) => c >= Number(min)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+const added = [...counts]
+  .filter(([, c]) => c >= Number(min))
+  .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 writeFileSync(out, `${[...vocab, ...added.map(([w]) => w)].join('\n')}\n`);
-console.log(JSON.stringify({ base: vocab.length, added: added.length, total: vocab.length + added.length, top: added.slice(0, 10) }));
+console.log(
+  JSON.stringify({
+    base: vocab.length,
+    added: added.length,
+    total: vocab.length + added.length,
+    top: added.slice(0, 10),
+  }),
+);
