@@ -80,7 +80,7 @@ describe('gecko init teacher', () => {
     const m2 = await loadStaticModel(join(dir, 'm2'));
     expect(m1.table.length).toBe(VOCAB.length * 8);
     expect(Array.from(m2.table)).toEqual(Array.from(m1.table));
-  }, 60_000);
+  }, 180_000);
 
   it('resumes after SIGKILL from the cached batches, to the uninterrupted model', async () => {
     const dir = tempDir();
