@@ -36,3 +36,24 @@ export function runGecko(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** The first pretty-printed JSON object on a stream (what `gecko --json serve` prints when it is listening). */
+export function readJson(stream: NodeJS.ReadableStream): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (d: Buffer): void => {
+      text += d.toString();
+      const end = text.indexOf('\n}');
+      if (end >= 0) {
+        stream.off('data', onData);
+        try {
+          resolve(JSON.parse(text.slice(0, end + 2)));
+        } catch (e) {
+          reject(e);
+        }
+      }
+    };
+    stream.on('data', onData);
+    stream.on('end', () => reject(new Error(`the server printed no JSON: ${text}`)));
+  });
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openCorpus } from '../../src/corpus/Corpus.js';
 import { loadStaticModel } from '../../src/model/formats/loadStaticModel.js';
-import { runGecko, TSX_LOADER } from '../helpers/cli.js';
+import { readJson, runGecko, TSX_LOADER } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 import { saveTestModel } from '../unit/serve/fixtures.js';
@@ -123,24 +123,3 @@ describe('gecko index build + gecko serve', () => {
     expect(noModel.stderr).toMatch(/no-such-model/);
   }, 60_000);
 });
-
-/** The first line of a stream, parsed as JSON. */
-function readJson(stream: NodeJS.ReadableStream): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (d: Buffer): void => {
-      text += d.toString();
-      const end = text.indexOf('\n}');
-      if (end >= 0) {
-        stream.off('data', onData);
-        try {
-          resolve(JSON.parse(text.slice(0, end + 2)));
-        } catch (e) {
-          reject(e);
-        }
-      }
-    };
-    stream.on('data', onData);
-    stream.on('end', () => reject(new Error(`the server printed no JSON: ${text}`)));
-  });
-}
