@@ -305,7 +305,12 @@ export {
   type StaticModelInit,
 } from './model/StaticModel.js';
 export { parseSafetensors, serializeSafetensors, tensorToFloat32 } from './model/safetensors.js';
-export { type TokenBatch, Tokenizer, type TokenizerJson } from './model/tokenizer/Tokenizer.js';
+export {
+  type EncodeBatchOptions,
+  type TokenBatch,
+  Tokenizer,
+  type TokenizerJson,
+} from './model/tokenizer/Tokenizer.js';
 export { type TrainWordPieceOptions, trainWordPiece } from './model/tokenizer/trainWordPiece.js';
 export { wordPieceTokenizerJson } from './model/tokenizer/wordPieceJson.js';
 export { DEFAULT_QUERY_TASK, formatDocument, formatInput, formatQuery } from './model/unifiedFormat.js';

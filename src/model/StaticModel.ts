@@ -6,7 +6,12 @@ import { type Reporter, silentReporter } from '../util/Reporter.js';
 import type { Embedder, EmbedInput, EmbedOptions } from './Embedder.js';
 import { ModelError } from './ModelError.js';
 import { dequantizeInPlace, PRECISIONS, type Precision, packBits, quantizeInt8 } from './quantize.js';
-import { DEFAULT_MAX_LENGTH, type TokenBatch, type Tokenizer } from './tokenizer/Tokenizer.js';
+import {
+  DEFAULT_MAX_LENGTH,
+  type EncodeBatchOptions,
+  type TokenBatch,
+  type Tokenizer,
+} from './tokenizer/Tokenizer.js';
 import { formatInput } from './unifiedFormat.js';
 
 /** Settings stored with a model (in `gecko.json`). */
@@ -131,10 +136,24 @@ export class StaticModel implements Embedder {
     return this.config.maxLength ?? DEFAULT_MAX_LENGTH;
   }
 
+  /**
+   * How this model tokenises, as model2vec's `StaticModel.encode(texts, max_length=maxLength)` does: cut to
+   * `maxLength * medianTokenLength` code points, drop unknown-token ids, keep `maxLength` tokens. Training,
+   * `embed` and the server all tokenise through these options, so the exported folder gives the same vectors
+   * in Python (docs/model-format.md, "Python parity").
+   */
+  encodeOptions(maxLength = this.maxLength): EncodeBatchOptions {
+    return {
+      maxLength,
+      maxChars: maxLength * this.tokenizer.medianTokenLength,
+      dropUnknown: true,
+    };
+  }
+
   /** Tokenises texts already in their final form; reports how many were truncated. */
   tokenize(texts: readonly string[], prefixes?: readonly string[]): TokenBatch {
     const batch = this.tokenizer.encodeBatch(texts, {
-      maxLength: this.maxLength,
+      ...this.encodeOptions(),
       ...(prefixes ? { prefixes } : {}),
     });
     if (batch.truncated > 0) {

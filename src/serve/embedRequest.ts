@@ -36,7 +36,10 @@ export function embedRequest(
     req.inputs.type === 'text'
       ? model.tokenizer.encodeBatch(
           req.inputs.texts.map((t) => formatInput(t, req.kind, req.task)),
-          { maxLength: cut },
+          // The model's own tokenisation (as embed); `reject` counts every token, so no character pre-cut.
+          policy === 'reject'
+            ? { ...model.encodeOptions(cut), maxChars: Number.POSITIVE_INFINITY }
+            : model.encodeOptions(cut),
         )
       : tokenBatch(req.inputs.ids, cut);
   const rows = batch.offsets.length - 1;

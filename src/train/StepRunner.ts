@@ -108,6 +108,6 @@ export class StepRunner {
 
 /** Tokenises every dataset text once (training reuses the ids every epoch). */
 export function tokenizeTexts(model: StaticModel, texts: readonly string[]): TokenizedTexts {
-  const b = model.tokenizer.encodeBatch(texts, { maxLength: model.maxLength });
+  const b = model.tokenizer.encodeBatch(texts, model.encodeOptions());
   return { ids: b.ids, offsets: b.offsets, truncated: b.truncated };
 }

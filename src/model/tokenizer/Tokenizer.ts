@@ -18,6 +18,17 @@ export interface EncodeBatchOptions {
   /** Keep at most this many tokens per text (the rest is cut and counted). @default 512 */
   maxLength?: number;
   /**
+   * Cut each text (prefix included) to this many code points before tokenising, as model2vec's
+   * `StaticModel.tokenize` does with `max_length * median_token_length`. A cut text counts as truncated.
+   * @default Infinity
+   */
+  maxChars?: number;
+  /**
+   * Drop the ids of the model's unknown token (`model.unk_token`) before `maxLength` applies, as model2vec does
+   * ("necessary for word-level models"). @default false
+   */
+  dropUnknown?: boolean;
+  /**
    * Per-text prefixes: text i is encoded as `prefixes[i] + texts[i]`. On the WordPiece fast path a prefix
    * ending in whitespace is tokenised once and cached (Gecko's format prefixes repeat for every text).
    */
@@ -47,6 +58,12 @@ export class Tokenizer {
   /** Number of rows a token table needs: one past the largest id. */
   readonly vocabSize: number;
   readonly unkId: number | null;
+  /**
+   * The id model2vec drops from every text: that of `model.unk_token` when the model names one (WordPiece,
+   * BPE, WordLevel); null otherwise (Unigram models give an `unk_id` only, which model2vec keeps).
+   */
+  readonly droppedUnkId: number | null;
+  private medianLength: number | null = null;
   private hfInstance: HfTokenizer | null = null;
   private readonly fast: { encoder: WordPieceEncoder; normalizer: BertNormalizerOptions } | null;
   private readonly addedPattern: RegExp | null;
@@ -79,6 +96,7 @@ export class Tokenizer {
     this.vocabSize = max + 1;
     const unk = typeof model.unk_token === 'string' ? this.tokenToIdMap.get(model.unk_token) : undefined;
     this.unkId = unk ?? (typeof model.unk_id === 'number' ? model.unk_id : null);
+    this.droppedUnkId = unk ?? null;
     this.addedPattern =
       added.length > 0
         ? new RegExp(added.map((t) => t.content.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
@@ -116,17 +134,51 @@ export class Tokenizer {
     return this.hf().encode(text, { add_special_tokens: false }).ids;
   }
 
-  /** Encodes a batch into flat ids + offsets, truncating each text to `maxLength` tokens (counted). */
+  /**
+   * The median length in code points of the vocabulary's tokens (added tokens included, `##` prefixes
+   * counted), truncated to an integer: model2vec's `median_token_length`, which sets its character cut.
+   */
+  get medianTokenLength(): number {
+    if (this.medianLength === null) {
+      const lengths = [...this.tokenToIdMap.keys()].map(codePointLength).sort((a, b) => a - b);
+      const n = lengths.length;
+      const mid = n % 2 === 1 ? lengths[(n - 1) / 2]! : (lengths[n / 2 - 1]! + lengths[n / 2]!) / 2;
+      this.medianLength = Math.trunc(mid);
+    }
+    return this.medianLength;
+  }
+
+  /**
+   * Encodes a batch into flat ids + offsets: each text is cut to `maxChars` code points, tokenised, rid of
+   * unknown-token ids when `dropUnknown`, then cut to `maxLength` tokens (cut texts are counted). That order
+   * is model2vec's, so with both options set the ids equal `StaticModel.tokenize(texts, max_length)`.
+   */
   encodeBatch(texts: readonly string[], options: EncodeBatchOptions = {}): TokenBatch {
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
+    const drop = options.dropUnknown === true ? this.droppedUnkId : null;
     const prefixes = options.prefixes;
     const offsets = new Int32Array(texts.length + 1);
     const all: number[] = [];
     let truncated = 0;
     for (let i = 0; i < texts.length; i++) {
       const start = all.length;
-      const text = texts[i]!;
-      const prefix = prefixes?.[i] ?? '';
+      let text = texts[i]!;
+      let prefix = prefixes?.[i] ?? '';
+      let cut = false;
+      // UTF-16 length bounds the code-point count, so most texts skip the exact count.
+      if (prefix.length + text.length > maxChars) {
+        const full = prefix + text;
+        const kept = sliceCodePoints(full, maxChars);
+        if (kept.length < full.length) {
+          cut = true;
+          if (kept.length >= prefix.length) text = kept.slice(prefix.length);
+          else {
+            prefix = '';
+            text = kept;
+          }
+        }
+      }
       if (this.fast && !(this.addedPattern?.test(text) ?? false)) {
         // BERT pre-tokenisation splits at whitespace, so a prefix ending in whitespace tokenises on its own.
         if (prefix !== '' && /\s$/.test(prefix) && !(this.addedPattern?.test(prefix) ?? false)) {
@@ -140,10 +192,16 @@ export class Tokenizer {
         const ids = this.encode(prefix + text);
         for (let t = 0; t < ids.length; t++) all.push(ids[t]!);
       }
+      if (drop !== null) {
+        let w = start;
+        for (let r = start; r < all.length; r++) if (all[r] !== drop) all[w++] = all[r]!;
+        all.length = w;
+      }
       if (all.length - start > maxLength) {
-        truncated++;
+        cut = true;
         all.length = start + maxLength;
       }
+      if (cut) truncated++;
       offsets[i + 1] = all.length;
     }
     return { ids: Int32Array.from(all), offsets, truncated };
@@ -183,6 +241,34 @@ export class Tokenizer {
   tokenize(text: string): string[] {
     return this.encode(text).map((id) => this.idToToken(id) ?? '?');
   }
+}
+
+/** Number of code points of `s` (what Python's `len` counts). */
+function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/** The first `n` code points of `s` (Python's `s[:n]`). */
+export function sliceCodePoints(s: string, n: number): string {
+  if (s.length <= n) return s;
+  let i = 0;
+  for (let cp = 0; cp < n && i < s.length; cp++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      i += d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+    } else i++;
+  }
+  return s.slice(0, i);
 }
 
 /** The vocabulary of a BERT-style WordPiece tokenizer (the fast path applies), else null. */

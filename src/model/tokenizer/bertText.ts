@@ -37,11 +37,14 @@ export function bertPreTokenize(text: string, options: BertNormalizerOptions): s
   }
   let t = text;
   if (options.cleanText ?? true) {
-    t = t.replace(/[\t\n\r]/g, ' ').replace(CONTROL, (c) => (/\s/u.test(c) ? ' ' : ''));
-    t = t.replace(/\0/g, '');
+    // Rust's BertNormalizer drops every other control character, vertical tab and form feed included (they are
+    // whitespace only to JavaScript), then maps Unicode whitespace to a space.
+    t = t.replace(/[\t\n\r]/g, ' ').replace(CONTROL, '');
+    t = t.replace(/\0/g, '').replace(/\s/gu, ' ');
   }
   if (options.handleChineseChars ?? true) t = t.replace(CJK, ' $& ');
   if (options.stripAccents ?? lowercase) t = t.normalize('NFD').replace(MARKS, '');
-  if (lowercase) t = t.toLowerCase();
+  // Rust lower-cases character by character; JavaScript's toLowerCase would turn a word-final Σ into ς.
+  if (lowercase) t = t.replace(/Σ/g, 'σ').toLowerCase();
   return t.match(UNICODE_WORDS) ?? [];
 }

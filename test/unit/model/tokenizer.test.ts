@@ -39,6 +39,43 @@ describe('Tokenizer', () => {
     });
   });
 
+  it('agrees with the Rust tokenizers where JavaScript differs: control characters, final sigma', async () => {
+    const tok = bertTokenizer();
+    const rust = RustTokenizer.fromString(JSON.stringify(tok.json));
+    const texts = ['a\u000bb a\u000cb a\u0085b a\u2028b', 'ΣΑΣ σας ΌΣΟΣ', 'İstanbul ß ﬁ'];
+    const rustIds = await rust.encodeBatch(texts, { addSpecialTokens: false });
+    texts.forEach((t, i) => {
+      expect(tok.encode(t)).toEqual(rustIds[i]!.getIds());
+    });
+  });
+
+  it('tokenises as model2vec does: character cut, unknown ids dropped, then the token cut', () => {
+    const tok = tinyTokenizer();
+    // model2vec's median_token_length: median code-point length of every token, ## included, truncated.
+    const lengths = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'gecko', 'climb', '##s', 'wall', '.', 'a']
+      .map((t) => t.length)
+      .sort((a, b) => a - b);
+    expect(tok.medianTokenLength).toBe(lengths[5]);
+    expect(tok.droppedUnkId).toBe(1);
+    const plain = tok.encodeBatch(['zebra gecko zebra wall'], { maxLength: 2 });
+    expect(Array.from(plain.ids)).toEqual([1, 5]);
+    const dropped = tok.encodeBatch(['zebra gecko zebra wall'], { maxLength: 2, dropUnknown: true });
+    expect(Array.from(dropped.ids)).toEqual([5, 8]);
+    expect(dropped.truncated).toBe(0);
+    // 'gecko wall a' cut to 8 code points is 'gecko wa' -> gecko + [UNK] (dropped); the cut counts.
+    const cut = tok.encodeBatch(['gecko wall a', 'a'], { maxChars: 8, dropUnknown: true });
+    expect(Array.from(cut.ids)).toEqual([5, 10]);
+    expect(cut.truncated).toBe(1);
+    // Code points, not UTF-16 units: the emoji counts once, and the cut never splits a surrogate pair.
+    // 'a 😀😀 gecko' is 12 UTF-16 units but 10 code points.
+    const emoji = tok.encodeBatch(['😀😀 gecko'], { maxChars: 10, prefixes: ['a '] });
+    expect(Array.from(emoji.ids)).toEqual([10, 1, 5]);
+    expect(emoji.truncated).toBe(0);
+    const pairs = tok.encodeBatch(['😀😀 gecko'], { maxChars: 3, prefixes: ['a '] });
+    expect(Array.from(pairs.ids)).toEqual([10, 1]);
+    expect(pairs.truncated).toBe(1);
+  });
+
   it('rejects a file that is not a tokenizer', () => {
     expect(() => Tokenizer.fromJSON({ hello: 1 }, 'x/tokenizer.json')).toThrow(ModelError);
     expect(() => Tokenizer.fromJSON({ hello: 1 }, 'x/tokenizer.json')).toThrow(/x\/tokenizer.json/);
