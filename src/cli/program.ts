@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { registerCorpusCommands } from './commands/corpus/index.js';
 import { registerDistillCommands } from './commands/distill/index.js';
 import { registerEvalCommands } from './commands/eval/index.js';
+import { registerModelExportCommands } from './commands/export/index.js';
 import { registerFretCommands } from './commands/fret/index.js';
 import { registerIndexCommands } from './commands/index/index.js';
 import { registerInitCommands } from './commands/init/index.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerCorpusCommands(program);
   registerDistillCommands(program);
   registerEvalCommands(program);
+  registerModelExportCommands(program);
   registerFretCommands(program);
   registerIndexCommands(program);
   registerInitCommands(program);

@@ -1,17 +1,27 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { atomicWriteFile } from '../../util/atomicWrite.js';
 import { VERSION } from '../../version.js';
 import type { StaticModel } from '../StaticModel.js';
 import { serializeSafetensors } from '../safetensors.js';
 import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../unifiedFormat.js';
 import { GECKO_CONFIG, LAYOUTS, type SaveFormat } from './layouts.js';
+import { type ModelCardScore, renderModelCard } from './modelCard.js';
 
 export interface SaveStaticModelOptions {
   /** @default 'model2vec' (which sentence-transformers also loads, through its modules.json) */
   format?: SaveFormat;
-  /** Name shown in the model card. @default the folder name */
+  /**
+   * Name in the model card's title and usage snippets (a Hub id such as `owner/name`).
+   * @default the folder's name (its parent's for a folder called `model`, as train and distill write)
+   */
   modelName?: string;
+  /** License id for the card's front matter. @default 'unknown' */
+  license?: string;
+  /** Hub id of the model this one derives from (card front matter `base_model`). */
+  baseModel?: string;
+  /** Evaluation scores for the card. */
+  scores?: readonly ModelCardScore[];
 }
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
@@ -33,8 +43,10 @@ export async function saveStaticModel(
   const format = options.format ?? 'model2vec';
   const v = model.tokenizer.vocabSize;
   const d = model.dimensions;
-  const table = model.foldedTable();
-  const tokenizerJson = JSON.stringify(model.tokenizer.json);
+  const table = exportTable(model);
+  // Python's tokenizers apply a tokenizer.json's own truncation and padding (gecko's do not): cleared, so
+  // the model's maxLength is the one limit and no padding ids are pooled.
+  const tokenizerJson = JSON.stringify({ ...model.tokenizer.json, truncation: null, padding: null });
   const metadata = { format: 'pt', producer: `gecko-embed ${VERSION}` };
   const prompts = {
     query: formatQuery('', DEFAULT_QUERY_TASK),
@@ -88,36 +100,51 @@ export async function saveStaticModel(
         { idx: 1, name: '1', path: '1_Normalize', type: 'sentence_transformers.models.Normalize' },
       ]),
     );
-    await atomicWriteFile(
-      join(dir, 'config_sentence_transformers.json'),
-      json({
-        __version__: { sentence_transformers: '3.3.1', gecko_embed: VERSION },
-        prompts,
-        default_prompt_name: null,
-        similarity_fn_name: 'cosine',
-      }),
-    );
   }
+  // Both layouts: sentence-transformers reads its prompts here (the model2vec layout loads in it through
+  // modules.json), and model2vec's from_sentence_transformers reads `normalize` from it.
+  await atomicWriteFile(
+    join(dir, 'config_sentence_transformers.json'),
+    json({
+      __version__: { sentence_transformers: '3.3.1', gecko_embed: VERSION },
+      prompts,
+      default_prompt_name: null,
+      similarity_fn_name: 'cosine',
+      normalize: true,
+    }),
+  );
   await mkdir(join(dir, '1_Normalize'), { recursive: true });
   await atomicWriteFile(join(dir, GECKO_CONFIG), json(gecko));
-  await atomicWriteFile(join(dir, 'README.md'), modelCard(options.modelName ?? dir, format, v, d));
+  await atomicWriteFile(
+    join(dir, 'README.md'),
+    renderModelCard(model, {
+      name: options.modelName ?? defaultModelName(dir),
+      format,
+      ...(options.license ? { license: options.license } : {}),
+      ...(options.baseModel ? { baseModel: options.baseModel } : {}),
+      ...(options.scores ? { scores: options.scores } : {}),
+    }),
+  );
 }
 
-function modelCard(name: string, format: SaveFormat, v: number, d: number): string {
-  const lib = format === 'model2vec' ? 'model2vec' : 'sentence-transformers';
-  return `---
-library_name: ${lib}
-tags: [static-embeddings, gecko-embed]
----
+/**
+ * The table as written: weights folded in, and the row of the unknown token that model2vec drops set to zero.
+ * sentence-transformers keeps [UNK] ids in its mean; a zero row leaves the sum unchanged, so after its
+ * Normalize module the vector equals model2vec's and gecko's (which drop them). gecko never pools that row.
+ */
+function exportTable(model: StaticModel): Float32Array {
+  const folded = model.foldedTable();
+  const unk = model.tokenizer.droppedUnkId;
+  if (unk === null) return folded;
+  const d = model.dimensions;
+  const out = folded === model.table ? folded.slice() : folded;
+  out.fill(0, unk * d, (unk + 1) * d);
+  return out;
+}
 
-# ${name}
-
-A static embedding model (token table ${v} x ${d}, mean pooling, L2 normalisation) trained with
-[gecko-embed](https://github.com/) following Google's Gecko recipe. Inputs use Gecko's unified format:
-queries \`task: {task} | query: {text}\`, documents \`title: {title or none} | text: {text}\`.
-
-\`\`\`python
-${format === 'model2vec' ? 'from model2vec import StaticModel\nmodel = StaticModel.from_pretrained("PATH")' : 'from sentence_transformers import SentenceTransformer\nmodel = SentenceTransformer("PATH")'}
-\`\`\`
-`;
+/** A folder's name without a `.tmp-<pid>` suffix; `model` (train's and distill's) gives its parent's name. */
+function defaultModelName(dir: string): string {
+  const abs = resolve(dir);
+  const name = basename(abs).replace(/\.tmp-\d+$/, '');
+  return name === 'model' ? basename(dirname(abs)) || name : name;
 }

@@ -36,10 +36,30 @@ describe('model formats', () => {
     expect(cfg).toMatchObject({ model_type: 'model2vec', hidden_dim: 8, normalize: true });
     expect(detectLayout(dir)?.name).toBe('model2vec');
     const back = await loadStaticModel(dir);
-    expect(Array.from(back.table)).toEqual(Array.from(m.table));
+    // Every row as it was except [UNK]'s (id 1), written as zeros: gecko and model2vec never pool it, and
+    // sentence-transformers' mean then points where theirs does.
+    const d = 8;
+    const expected = Array.from(m.table);
+    expected.fill(0, d, 2 * d);
+    expect(Array.from(back.table)).toEqual(expected);
     expect((await back.embed(texts)).map((v) => Array.from(v))).toEqual(
       (await m.embed(texts)).map((v) => Array.from(v)),
     );
+    const tok = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8'));
+    expect(tok.truncation).toBeNull();
+    expect(tok.padding).toBeNull();
+    const stCfg = JSON.parse(readFileSync(join(dir, 'config_sentence_transformers.json'), 'utf8'));
+    expect(stCfg.prompts).toEqual({
+      query: 'task: search result | query: ',
+      document: 'title: none | text: ',
+    });
+    expect(stCfg.normalize).toBe(true);
+  });
+
+  it('embeds a text with unknown words as its known tokens alone (model2vec drops [UNK])', async () => {
+    const m = StaticModel.create(tinyTokenizer(), 8, { seed: 9 });
+    const [withUnk, without] = await m.embed(['gecko zebra climbs okapi', 'gecko climbs']);
+    expect(Array.from(withUnk!)).toEqual(Array.from(without!));
   });
 
   it('sentence-transformers layout with token weights folded in', async () => {
