@@ -114,7 +114,7 @@ export function renderModelCard(model: StaticModel, options: ModelCardOptions): 
     '```ts',
     "import { loadStaticModel } from 'gecko-embed';",
     '',
-    `const model = await loadStaticModel(${JSON.stringify(name)});`,
+    `const model = await loadStaticModel(${tsString(name)});`,
     "const [query] = await model.embed(['how do geckos climb walls'], { kind: 'query' });",
     "const [doc] = await model.embed([{ title: 'Geckos', text: 'Geckos climb with millions of tiny hairs.' }], {",
     "  kind: 'document',",
@@ -243,6 +243,11 @@ function escapeCell(s: string): string {
 /** A YAML plain scalar when safe, else a double-quoted one. */
 function yamlScalar(s: string): string {
   return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) ? s : JSON.stringify(s);
+}
+
+/** A single-quoted TypeScript string literal (the house style). */
+function tsString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** A Python string literal (JSON's double-quoted escapes are valid Python). */
