@@ -41,7 +41,7 @@ export function embedRequest(
             ? { ...model.encodeOptions(cut), maxChars: Number.POSITIVE_INFINITY }
             : model.encodeOptions(cut),
         )
-      : tokenBatch(req.inputs.ids, cut);
+      : tokenBatch(req.inputs.ids, cut, model.tokenizer.droppedUnkId);
   const rows = batch.offsets.length - 1;
   if (policy === 'reject') {
     for (let i = 0; i < rows; i++) {
@@ -61,18 +61,22 @@ export function embedRequest(
   return { vectors, rows, dims, tokens: batch.ids.length, truncated: batch.truncated };
 }
 
-/** Token-id inputs as a flat batch, each cut to `maxLength`. */
-function tokenBatch(inputs: readonly number[][], maxLength: number): TokenBatch {
-  const offsets = new Int32Array(inputs.length + 1);
+/**
+ * Token-id inputs as a flat batch: the unknown token's ids dropped (as `embed` and model2vec do, so ids from the
+ * model's tokenizer give the vectors its texts give), then each row cut to `maxLength`.
+ */
+function tokenBatch(inputs: readonly number[][], maxLength: number, unk: number | null): TokenBatch {
+  const rows = unk === null ? inputs : inputs.map((r) => r.filter((id) => id !== unk));
+  const offsets = new Int32Array(rows.length + 1);
   let total = 0;
   let truncated = 0;
-  inputs.forEach((ids, i) => {
+  rows.forEach((ids, i) => {
     if (ids.length > maxLength) truncated++;
     total += Math.min(ids.length, maxLength);
     offsets[i + 1] = total;
   });
   const ids = new Int32Array(total);
-  inputs.forEach((row, i) => {
+  rows.forEach((row, i) => {
     ids.set(row.length > maxLength ? row.slice(0, maxLength) : row, offsets[i]!);
   });
   return { ids, offsets, truncated };

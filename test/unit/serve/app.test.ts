@@ -98,6 +98,17 @@ describe('POST /v1/embeddings', () => {
     expect(many.usage.prompt_tokens).toBe(ids.length + 2);
   });
 
+  it('drops unknown-token ids from token-id inputs, as it does for texts', async () => {
+    const ids = model.tokenizer.encode('geckos climb walls');
+    const unk = model.tokenizer.droppedUnkId!;
+    const g = app();
+    const body = (await (
+      await post(g, '/v1/embeddings', { model: 'gecko', input: [ids, [unk, ...ids, unk]] })
+    ).json()) as EmbeddingsBody;
+    expect(body.data[1]!.embedding).toEqual(body.data[0]!.embedding);
+    expect(body.usage.prompt_tokens).toBe(2 * ids.length);
+  });
+
   it('truncates long inputs by default and says so; rejects them under the reject policy', async () => {
     const long = Array.from({ length: 200 }, () => 'gecko').join(' ');
     const res = await post(app({ maxInputTokens: 20 }), '/v1/embeddings', {
