@@ -4,6 +4,7 @@ import { taskScore } from '../eval/results.js';
 import type { DatasetManifest } from '../fret/dataset.js';
 import type { FretExample } from '../fret/mine.js';
 import { readJsonlValues } from '../util/jsonl.js';
+import { escapeHtml, markdownTable, markdownTableToHtml } from '../util/markdownTable.js';
 import type { DistillConfig } from './config.js';
 import type { EvalResults } from './evaluate.js';
 import { type DistillPlan, formatPlan } from './plan.js';
@@ -46,7 +47,7 @@ export async function renderDistillReport(inputs: ReportInputs): Promise<{ markd
   add(
     'Relabelled positives',
     relabeled.length
-      ? table(
+      ? markdownTable(
           ['query', 'seed passage', 'positive chosen by the LLM'],
           relabeled.map((e) => {
             const seed = e.seed_id ? seeds.get(e.seed_id) : undefined;
@@ -58,7 +59,7 @@ export async function renderDistillReport(inputs: ReportInputs): Promise<{ markd
   add(
     'Hard negatives',
     negatives.length
-      ? table(
+      ? markdownTable(
           ['query', 'positive', 'hard negative'],
           negatives.map((e) => [
             `${e.task}: ${e.query}`,
@@ -72,7 +73,8 @@ export async function renderDistillReport(inputs: ReportInputs): Promise<{ markd
   add(
     'Training curves',
     curveMd || '_No training ran._',
-    inputs.curves.map((c) => `<h3>${esc(c.title)}</h3>\n${c.svg}`).join('\n') || '<p>No training ran.</p>',
+    inputs.curves.map((c) => `<h3>${escapeHtml(c.title)}</h3>\n${c.svg}`).join('\n') ||
+      '<p>No training ran.</p>',
   );
   const evalMd = evaluationTable(inputs.eval);
   add('Evaluation', evalMd);
@@ -84,13 +86,13 @@ export async function renderDistillReport(inputs: ReportInputs): Promise<{ markd
   add(
     'Configuration',
     `\`\`\`json\n${JSON.stringify(inputs.config, null, 2)}\n\`\`\``,
-    `<pre>${esc(JSON.stringify(inputs.config, null, 2))}</pre>`,
+    `<pre>${escapeHtml(JSON.stringify(inputs.config, null, 2))}</pre>`,
   );
   const title = 'gecko distill report';
   const markdown = [`# ${title}`, '', ...sections.flatMap((s) => [`## ${s.title}`, '', s.md, ''])].join('\n');
   const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${title}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;vertical-align:top}pre{background:#f6f6f6;padding:8px;overflow:auto}</style>
-</head><body>\n<h1>${title}</h1>\n${sections.map((s) => `<h2>${esc(s.title)}</h2>\n${s.html}`).join('\n')}\n</body></html>\n`;
+</head><body>\n<h1>${title}</h1>\n${sections.map((s) => `<h2>${escapeHtml(s.title)}</h2>\n${s.html}`).join('\n')}\n</body></html>\n`;
   return { markdown, html };
 }
 
@@ -102,7 +104,7 @@ function datasetSection(m: DatasetManifest | null): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ') || 'none';
   return [
-    table(
+    markdownTable(
       ['statistic', 'value'],
       [
         ['seed passages', String(m.counts.seeds)],
@@ -122,7 +124,7 @@ function datasetSection(m: DatasetManifest | null): string {
     '',
     '**Task families**',
     '',
-    table(
+    markdownTable(
       ['family', 'examples'],
       Object.entries(m.task_families).map(([k, v]) => [k, String(v)]),
     ),
@@ -154,7 +156,7 @@ function evaluationTable(r: EvalResults): string {
   };
   const refs = REFERENCE_MODELS.filter((m) => tasks.some((t) => REFERENCE_SCORES[t]?.[m] != null));
   return [
-    table(
+    markdownTable(
       ['task', 'metric', ...dims.map((d) => `student ${d ?? 'full'}d`), 'BM25', 'hybrid', ...refs],
       tasks.map((t) => [
         t,
@@ -193,53 +195,21 @@ function passage(p: { id: string; title: string | null; text: string }): string 
   return `[${p.id}] ${p.title ? `${p.title}: ` : ''}${text}`;
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
-  return [
-    `| ${head.map(cell).join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-  ].join('\n');
-}
-
 /** Minimal Markdown → HTML for what this report writes: tables, fenced code, bold lines and paragraphs. */
 function mdToHtml(md: string): string {
   if (md.startsWith('```')) {
     const body = md.replace(/^```[a-z]*\n/, '').replace(/\n```$/, '');
-    return `<pre>${esc(body)}</pre>`;
+    return `<pre>${escapeHtml(body)}</pre>`;
   }
   const out: string[] = [];
   const blocks = md.split(/\n\n+/);
   for (const b of blocks) {
-    if (b.startsWith('|')) {
-      const rows = b.split('\n').filter((_, i) => i !== 1);
-      const cells = (l: string): string[] =>
-        l
-          .slice(1, -1)
-          .split(/(?<!\\)\|/)
-          .map((c) => esc(c.trim().replace(/\\\|/g, '|')));
-      const [head, ...body] = rows;
-      out.push(
-        `<table><thead><tr>${cells(head ?? '')
-          .map((c) => `<th>${c}</th>`)
-          .join('')}</tr></thead><tbody>${body
-          .map(
-            (r) =>
-              `<tr>${cells(r)
-                .map((c) => `<td>${c}</td>`)
-                .join('')}</tr>`,
-          )
-          .join('')}</tbody></table>`,
-      );
-    } else if (b.startsWith('**') && b.endsWith('**')) out.push(`<h3>${esc(b.slice(2, -2))}</h3>`);
-    else if (b.startsWith('_') && b.endsWith('_')) out.push(`<p><em>${esc(b.slice(1, -1))}</em></p>`);
-    else out.push(`<p>${esc(b)}</p>`);
+    if (b.startsWith('|')) out.push(markdownTableToHtml(b));
+    else if (b.startsWith('**') && b.endsWith('**')) out.push(`<h3>${escapeHtml(b.slice(2, -2))}</h3>`);
+    else if (b.startsWith('_') && b.endsWith('_')) out.push(`<p><em>${escapeHtml(b.slice(1, -1))}</em></p>`);
+    else out.push(`<p>${escapeHtml(b)}</p>`);
   }
   return out.join('\n');
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Reads an SVG file for inlining, or null when the phase wrote none. */

@@ -1,4 +1,5 @@
 import { atomicWriteFile } from '../util/atomicWrite.js';
+import { escapeHtml } from '../util/markdownTable.js';
 
 /** One logged point of a training run. */
 export interface CurvePoint {
@@ -58,10 +59,9 @@ export function curvesSvg(points: readonly CurvePoint[], title = 'training curve
     pts.length === 0
       ? ''
       : `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`;
-  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="11">
 <rect width="${w}" height="${h}" fill="white"/>
-<text x="${w / 2}" y="18" text-anchor="middle" font-size="13">${esc(title)}</text>
+<text x="${w / 2}" y="18" text-anchor="middle" font-size="13">${escapeHtml(title)}</text>
 <rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>
 ${line(
   points.filter((p) => Number.isFinite(p.loss)).map((p) => [x(p.step), yL(p.loss)]),

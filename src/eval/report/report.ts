@@ -1,3 +1,9 @@
+import {
+  type ColumnAlign,
+  escapeHtml,
+  markdownTable,
+  markdownTableToHtml,
+} from '../../util/markdownTable.js';
 import { dimLabel, type TaskResult, taskScore } from '../results.js';
 import { REFERENCE_MODELS, REFERENCE_SCORES } from './anchors.js';
 import { scoreGrid } from './table.js';
@@ -23,25 +29,26 @@ const COLORS = ['#1b6ca8', '#d1495b', '#2e933c', '#edae49', '#6a4c93', '#00798c'
 export function renderReport(results: readonly TaskResult[], title: string): Report {
   const { tasks, dims, cell } = scoreGrid(results);
   const models = [...new Set(results.map((r) => r.gecko.model))];
-  const table = [
-    `| task | metric | ${dims.join(' | ')} |`,
-    `|---|---|${dims.map(() => '---:').join('|')}|`,
-    ...tasks.map((t) => {
+  const numeric = (n: number): ColumnAlign[] => Array.from({ length: n }, () => 'right');
+  const table = markdownTable(
+    ['task', 'metric', ...dims],
+    tasks.map((t) => {
       const metric = results.find((r) => r.task_name === t)?.gecko.main_score_name ?? '';
-      return `| ${t} | ${metric} | ${dims.map((d) => fmt(cell.get(`${t}\0${d}`))).join(' | ')} |`;
+      return [t, metric, ...dims.map((d) => fmt(cell.get(`${t}\0${d}`)))];
     }),
-  ].join('\n');
+    ['left', 'left', ...numeric(dims.length)],
+  );
   const best = new Map<string, number>();
   for (const r of results)
     best.set(r.task_name, Math.max(best.get(r.task_name) ?? -Infinity, taskScore(r) * 100));
-  const comparison = [
-    `| task | this model (best size) | ${REFERENCE_MODELS.join(' | ')} |`,
-    `|---|---:|${REFERENCE_MODELS.map(() => '---:').join('|')}|`,
-    ...tasks.map((t) => {
+  const comparison = markdownTable(
+    ['task', 'this model (best size)', ...REFERENCE_MODELS],
+    tasks.map((t) => {
       const ref = REFERENCE_SCORES[t];
-      return `| ${t} | ${fmt(best.get(t))} | ${REFERENCE_MODELS.map((m) => fmt(ref?.[m] ?? undefined)).join(' | ')} |`;
+      return [t, fmt(best.get(t)), ...REFERENCE_MODELS.map((m) => fmt(ref?.[m] ?? undefined))];
     }),
-  ].join('\n');
+    ['left', ...numeric(1 + REFERENCE_MODELS.length)],
+  );
   const svg = chart(results);
   const notes = [
     'Scores are MTEB main scores ×100. Reference numbers are published results on the official MTEB splits; local task copies',
@@ -67,11 +74,11 @@ export function renderReport(results: readonly TaskResult[], title: string): Rep
     notes,
     '',
   ].join('\n');
-  const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${esc(title)}</title>
+  const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px}td:nth-child(n+2){text-align:right}</style>
-</head><body>\n<h1>Evaluation report: ${esc(title)}</h1>\n<p>Models: ${esc(models.join(', '))}</p>
-<h2>Scores by task and size</h2>\n${mdTableToHtml(table)}\n<h2>Score against Matryoshka dimension</h2>\n${svg}
-<h2>Comparison with reference models</h2>\n${mdTableToHtml(comparison)}\n<p>${esc(notes)}</p>\n</body></html>\n`;
+</head><body>\n<h1>Evaluation report: ${escapeHtml(title)}</h1>\n<p>Models: ${escapeHtml(models.join(', '))}</p>
+<h2>Scores by task and size</h2>\n${markdownTableToHtml(table)}\n<h2>Score against Matryoshka dimension</h2>\n${svg}
+<h2>Comparison with reference models</h2>\n${markdownTableToHtml(comparison)}\n<p>${escapeHtml(notes)}</p>\n</body></html>\n`;
   return { markdown, html, svg };
 }
 
@@ -118,9 +125,11 @@ export function chart(results: readonly TaskResult[]): string {
     );
     for (const p of sorted)
       parts.push(
-        `<circle cx="${x(p.d).toFixed(1)}" cy="${y(p.s).toFixed(1)}" r="3" fill="${c}"><title>${esc(task)} ${dimLabel(p.d)}: ${p.s.toFixed(2)}</title></circle>`,
+        `<circle cx="${x(p.d).toFixed(1)}" cy="${y(p.s).toFixed(1)}" r="3" fill="${c}"><title>${escapeHtml(task)} ${dimLabel(p.d)}: ${p.s.toFixed(2)}</title></circle>`,
       );
-    parts.push(`<text x="${W - pad.r + 10}" y="${pad.t + 14 * i + 8}" fill="${c}">${esc(task)}</text>`);
+    parts.push(
+      `<text x="${W - pad.r + 10}" y="${pad.t + 14 * i + 8}" fill="${c}">${escapeHtml(task)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');
@@ -128,28 +137,4 @@ export function chart(results: readonly TaskResult[]): string {
 
 function fmt(v: number | undefined | null): string {
   return v === undefined || v === null || Number.isNaN(v) ? '–' : v.toFixed(2);
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function mdTableToHtml(md: string): string {
-  const rows = md.split('\n').filter((_, i) => i !== 1);
-  const cells = (l: string): string[] =>
-    l
-      .slice(1, -1)
-      .split('|')
-      .map((c) => esc(c.trim()));
-  const [head, ...body] = rows;
-  return `<table><thead><tr>${cells(head ?? '')
-    .map((c) => `<th>${c}</th>`)
-    .join('')}</tr></thead><tbody>${body
-    .map(
-      (r) =>
-        `<tr>${cells(r)
-          .map((c) => `<td>${c}</td>`)
-          .join('')}</tr>`,
-    )
-    .join('')}</tbody></table>`;
 }
