@@ -19,6 +19,39 @@ export interface ClassificationOptions {
 }
 
 /**
+ * mteb's `AbsTaskClassification._undersample_data` over all experiments: the training indices each experiment
+ * uses, in the order mteb passes them to the classifier. Each experiment shuffles the index list carried over
+ * from the previous one with a FRESH `RandomState(seed)` (mteb 2.x builds one per call; 1.x used the global
+ * RNG, which every evaluator's constructor re-seeded to 42), so experiment e applies the same permutation e+1
+ * times. Seeding one generator and drawing across experiments, seeding `seed + e`, or `default_rng(seed)`
+ * (mteb development versions before PR #2898 restored `RandomState` "for backward compatibility with v1") give other samples and, on small binary tasks, scores a few points apart.
+ */
+export function undersampleExperiments(
+  labels: readonly number[],
+  samplesPerLabel: number,
+  nExperiments: number,
+  seed: number,
+): number[][] {
+  const idxs = Array.from({ length: labels.length }, (_, i) => i);
+  const selections: number[][] = [];
+  for (let e = 0; e < nExperiments; e++) {
+    new NumpyRandomState(seed).shuffle(idxs);
+    const counts = new Map<number, number>();
+    const sel: number[] = [];
+    for (const i of idxs) {
+      const l = labels[i] as number;
+      const c = counts.get(l) ?? 0;
+      if (c < samplesPerLabel) {
+        sel.push(i);
+        counts.set(l, c + 1);
+      }
+    }
+    selections.push(sel);
+  }
+  return selections;
+}
+
+/**
  * mteb's `AbsTaskClassification`: `n_experiments` times, a fresh `RandomState(seed)` shuffles the carried
  * index list, the first `samples_per_label` examples of each label are kept (in shuffled order), a
  * scikit-learn-default logistic regression is fitted on their raw embeddings and scored on the whole test
@@ -31,25 +64,12 @@ export async function evaluateClassification(
   encoder: Encoder,
   options: ClassificationOptions = {},
 ): Promise<{ scores: Record<string, number>; perExperiment: Record<string, number>[] }> {
-  const nExp = meta.n_experiments ?? 10;
-  const spl = meta.samples_per_label ?? 8;
-  const seed = options.seed ?? 42;
-  const idxs = Array.from({ length: train.label.length }, (_, i) => i);
-  const selections: number[][] = [];
-  for (let e = 0; e < nExp; e++) {
-    new NumpyRandomState(seed).shuffle(idxs);
-    const counts = new Map<number, number>();
-    const sel: number[] = [];
-    for (const i of idxs) {
-      const l = train.label[i] as number;
-      const c = counts.get(l) ?? 0;
-      if (c < spl) {
-        sel.push(i);
-        counts.set(l, c + 1);
-      }
-    }
-    selections.push(sel);
-  }
+  const selections = undersampleExperiments(
+    train.label,
+    meta.samples_per_label ?? 8,
+    meta.n_experiments ?? 10,
+    options.seed ?? 42,
+  );
   // Train texts are embedded once: the union of all selections.
   const union = [...new Set(selections.flat())].sort((a, b) => a - b);
   const trainEmb = await encoder.encode(
