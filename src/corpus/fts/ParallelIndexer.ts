@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -16,8 +16,11 @@ export interface ParallelIndexOptions {
   batch?: number;
 }
 
-/** Where the scratch shards go, and their names: the pid lets a later ingest remove a crashed run's files. */
-const SHARD_FILE = /^fts-shard-(\d+)-[0-9a-z]+-\d+\.db$/;
+/**
+ * Names of the scratch shards and of the files SQLite keeps beside them (a killed run leaves its rollback
+ * journal, or WAL and shm): the pid lets a later ingest remove a crashed run's files.
+ */
+const SHARD_FILE = /^fts-shard-(\d+)-[0-9a-z]+-\d+\.db(?:-journal|-wal|-shm)?$/;
 /** Batches queued per worker before this thread indexes the next batch itself. */
 const MAX_IN_FLIGHT = 2;
 /**
@@ -96,9 +99,10 @@ export class ParallelIndexer {
     if (!Number.isInteger(workers) || workers < 0)
       throw new Error(`index workers must be >= 0, got ${workers}`);
     const files: string[] = [];
+    // Cleaned whatever this run's thread count: a one-thread ingest after a killed one must not leave its files.
+    if (scratchDir !== undefined && existsSync(scratchDir)) removeStaleShards(scratchDir);
     if (scratchDir !== undefined && workers > 0) {
       mkdirSync(scratchDir, { recursive: true });
-      removeStaleShards(scratchDir);
       const tag = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
       for (let i = 0; i < workers; i++) {
         const file = join(scratchDir, `fts-shard-${tag}-${i}.db`);
@@ -207,7 +211,8 @@ export class ParallelIndexer {
   async dispose(): Promise<void> {
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
     for (let i = 0; i < this.#files.length; i++) this.#db.prepare('DETACH ?').run(`shard${i}`);
-    for (const f of this.#files) rmSync(f, { force: true });
+    for (const f of this.#files)
+      for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(f + suffix, { force: true });
   }
 }
 

@@ -157,4 +157,23 @@ describe('parallel indexing', () => {
       corpus.close();
     }
   });
+
+  it("removes a killed ingest's shard journals (-journal, -wal, -shm) too, also when indexing in one thread", async () => {
+    const d = tempDir();
+    const ws = join(d, 'ws');
+    mkdirSync(join(ws, 'tmp'), { recursive: true });
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    const stale = ['', '-journal', '-wal', '-shm'].map((s) => `fts-shard-${deadPid}-abc-1.db${s}`);
+    const live = `fts-shard-${process.pid}-xyz-0.db-journal`;
+    for (const f of [...stale, live]) writeFileSync(join(ws, 'tmp', f), 'x');
+    const corpus = openCorpus(ws);
+    try {
+      await corpus.add(corpusFile(d, 'a.jsonl', 0, 100), { index: { workers: 0 } });
+      expect(shardFiles(ws)).toEqual([live]);
+      await corpus.add(corpusFile(d, 'b.jsonl', 100, 200), { index: { workers: 1 } });
+      expect(shardFiles(ws)).toEqual([live]);
+    } finally {
+      corpus.close();
+    }
+  });
 });
