@@ -26,6 +26,8 @@ export interface TrainState {
   /** Hash of the settings that must not change across a resume (data, model shape, loss). */
   fingerprint: string;
   elapsedSec: number;
+  /** Loss of the last step taken, so a finished run asked again can report it (absent in older checkpoints). */
+  lastLoss?: number;
 }
 
 export interface Checkpoint {

@@ -28,6 +28,8 @@ export interface TrainResult {
   bestStep: number | null;
   /** Whether this call continued from a checkpoint. */
   resumed: boolean;
+  /** True when the checkpoint had already reached the last step: nothing was trained, `finalLoss` is its loss. */
+  alreadyFinished: boolean;
   /** True when the run stopped early (`stopAfter` or abort) with a checkpoint written. */
   stopped: boolean;
   history: CurvePoint[];
@@ -142,7 +144,6 @@ export async function trainStaticModel(
   let windowSteps = 0;
   let windowTexts = 0;
   let lossSum = 0;
-  let lastLoss = Number.NaN;
   let parts: Record<string, number> = {};
   let stopped = false;
 
@@ -178,7 +179,7 @@ export async function trainStaticModel(
     windowSteps++;
     windowTexts += r.texts;
     lossSum += r.loss;
-    lastLoss = r.loss;
+    state.lastLoss = r.loss;
     parts = r.parts;
     const isEval = o.evaluate !== undefined && (state.step % o.evalEvery === 0 || state.step === totalSteps);
     if (state.step % o.logEvery === 0 || isEval || state.step === totalSteps) {
@@ -234,17 +235,23 @@ export async function trainStaticModel(
   await checkpoint(); // also syncs the model's table
   await writeCurves(o.outDir, state.history, `gecko train: ${state.step} steps`);
   if (!stopped) await saveModelAtomically(model, join(o.outDir, 'model'));
+  const alreadyFinished = ckpt !== null && startStep >= totalSteps;
+  // Checkpoints written before lastLoss was kept give the mean loss of the last logged window instead.
+  const finalLoss = state.lastLoss ?? state.history.at(-1)?.loss ?? Number.NaN;
+  const best =
+    state.bestScore !== null ? `, best dev ${state.bestScore.toFixed(4)} at step ${state.bestStep}` : '';
   progress.done(
     stopped
       ? `stopped at step ${state.step} of ${totalSteps}; run again to resume`
-      : `trained ${state.step} steps, last loss ${lastLoss.toFixed(4)}${state.bestScore !== null ? `, best dev ${state.bestScore.toFixed(4)} at step ${state.bestStep}` : ''}`,
+      : `${alreadyFinished ? 'already trained' : 'trained'} ${state.step} steps, last loss ${finalLoss.toFixed(4)}${best}`,
   );
   return {
     steps: state.step,
-    finalLoss: lastLoss,
+    finalLoss,
     bestScore: state.bestScore,
     bestStep: state.bestStep,
     resumed: ckpt !== null,
+    alreadyFinished,
     stopped,
     history: state.history,
     seconds: (performance.now() - t0) / 1000,

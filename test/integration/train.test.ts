@@ -48,6 +48,23 @@ describe('gecko train (CLI)', () => {
     expect(refused.stderr).toContain('checkpoint from different settings');
   });
 
+  it('a finished run asked again trains nothing and reports the loss it ended with, not NaN', async () => {
+    const out = tempDir();
+    const small = trainArgs(out, 10);
+    const first = JSON.parse((await runGecko(['--json', ...small])).stdout);
+    expect(first).toMatchObject({ steps: 10, alreadyFinished: false });
+    const table = Array.from(await trainedTable(out));
+    const again = await runGecko(small);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('NaN');
+    expect(again.stdout).toContain(
+      `already finished: 10 of 10 steps, final loss ${first.finalLoss.toFixed(4)}`,
+    );
+    const json = JSON.parse((await runGecko(['--json', ...small])).stdout);
+    expect(json).toMatchObject({ steps: 10, finalLoss: first.finalLoss, alreadyFinished: true });
+    expect(Array.from(await trainedTable(out))).toEqual(table);
+  }, 180_000);
+
   it('rejects bad input with file:line and usage errors with exit 2', async () => {
     const dir = tempDir();
     const bad = join(dir, 'bad.jsonl');

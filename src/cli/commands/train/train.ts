@@ -199,11 +199,17 @@ export function registerTrainCommand(program: Command): void {
         ctx.print({ ...result, history: undefined, out: a.out }, () =>
           result.stopped
             ? `stopped at step ${result.steps}; checkpoint in ${a.out} (run the same command to resume)`
-            : `trained ${result.steps} steps in ${result.seconds.toFixed(1)}s, final loss ${result.finalLoss.toFixed(4)}` +
-              (result.bestScore !== null
-                ? `, best dev ${result.bestScore.toFixed(4)} at step ${result.bestStep}`
-                : '') +
-              `\nmodel: ${join(a.out, 'model')}${result.bestScore !== null ? `, best: ${join(a.out, 'best')}` : ''}; curves: ${join(a.out, 'curves.csv')}, ${join(a.out, 'curves.svg')}`,
+            : result.alreadyFinished
+              ? `already finished: ${result.steps} of ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)}` +
+                (result.bestScore !== null
+                  ? `, best dev ${result.bestScore.toFixed(4)} at step ${result.bestStep}`
+                  : '') +
+                `; nothing left to train (checkpoint in ${a.out}; --restart trains again)\nmodel: ${join(a.out, 'model')}`
+              : `trained ${result.steps} steps in ${result.seconds.toFixed(1)}s, final loss ${result.finalLoss.toFixed(4)}` +
+                (result.bestScore !== null
+                  ? `, best dev ${result.bestScore.toFixed(4)} at step ${result.bestStep}`
+                  : '') +
+                `\nmodel: ${join(a.out, 'model')}${result.bestScore !== null ? `, best: ${join(a.out, 'best')}` : ''}; curves: ${join(a.out, 'curves.csv')}, ${join(a.out, 'curves.svg')}`,
         );
       } finally {
         progress.stop();
