@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Reporter } from '../../util/Reporter.js';
 import { ModelError } from '../ModelError.js';
 import type { StaticModel, StaticModelConfig } from '../StaticModel.js';
@@ -31,10 +31,35 @@ export async function loadStaticModel(
 ): Promise<StaticModel> {
   let folder = pathOrRepo;
   if (!existsSync(pathOrRepo)) {
+    const local = resolve(pathOrRepo);
     if (!isRepoId(pathOrRepo)) {
-      throw new ModelError(pathOrRepo, 'no such folder, and not a Hugging Face repository id (owner/name)');
+      throw new ModelError(
+        pathOrRepo,
+        `no such folder (${local}), and not a Hugging Face repository id (owner/name)`,
+      );
     }
-    folder = await downloadFromHub(pathOrRepo, options);
+    // `models/student` is both a relative path and an owner/name id: when `models` is a folder here, a
+    // missing model folder is a typo or a run not yet done, not a request for the network.
+    const owner = resolve(dirname(pathOrRepo));
+    if (existsSync(owner) && statSync(owner).isDirectory()) {
+      throw new ModelError(
+        pathOrRepo,
+        `no such folder (${local}); not tried as the Hugging Face repository id "${pathOrRepo}" because ${owner} is a local folder`,
+      );
+    }
+    try {
+      folder = await downloadFromHub(pathOrRepo, options);
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      const problem = e.message.startsWith(`${e.source}: `)
+        ? e.message.slice(e.source.length + 2)
+        : e.message;
+      throw new ModelError(
+        pathOrRepo,
+        `no such folder (${local}), and tried as the Hugging Face repository id "${pathOrRepo}": ${problem}`,
+        { cause: e },
+      );
+    }
   } else if (!statSync(pathOrRepo).isDirectory()) {
     throw new ModelError(pathOrRepo, 'expected a model folder, got a file');
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -138,6 +138,37 @@ describe('Hugging Face hub download', () => {
     await expect(downloadFromHub('acme/tiny', { endpoint: 'http://127.0.0.1:9', cacheDir })).rejects.toThrow(
       /cannot download .* looks offline/,
     );
+  });
+
+  it('a missing local path shaped like owner/name names the folder and the hub id it tried', async () => {
+    const cacheDir = tempDir('gecko-cache-');
+    const cwd = process.cwd();
+    const here = tempDir();
+    process.chdir(here);
+    try {
+      // Offline: both the local folder and the hub id are named, and the way out.
+      const offline = await loadStaticModel('nosuch/model', {
+        endpoint: 'http://127.0.0.1:9',
+        cacheDir,
+      }).catch((e: Error) => e.message);
+      expect(offline).toContain(
+        `nosuch/model: no such folder (${join(realpathSync(here), 'nosuch/model')}), and tried as the Hugging Face repository id "nosuch/model": cannot download`,
+      );
+      expect(offline).toContain('looks offline');
+      // The hub answers, without such a repository.
+      await expect(loadStaticModel('acme/other', { endpoint, cacheDir })).rejects.toThrow(
+        /no such folder .*, and tried as the Hugging Face repository id "acme\/other": no static model found/,
+      );
+      // `models` is a folder here: models/student is a local path that is missing; no request is made.
+      mkdirSync(join(here, 'models'));
+      requests = [];
+      await expect(loadStaticModel('models/student', { endpoint, cacheDir })).rejects.toThrow(
+        /^models\/student: no such folder \(.*models\/student\); not tried as the Hugging Face repository id "models\/student" because .*models is a local folder$/,
+      );
+      expect(requests).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('reports a repository without a static model', async () => {
