@@ -37,12 +37,24 @@ export function contextFrom(command: Command): CliContext {
   };
 }
 
-/** Parses a positive integer option, or throws a usage error naming the option. */
-export function parsePositiveInt(name: string, value: string): number {
+/**
+ * The longest delay Node's timers take (2³¹ − 1 ms, about 24.8 days): a larger one fires at once with a
+ * TimeoutOverflowWarning, so timeout options are capped here and said to be out of range.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** An integer option: a usage error naming the option when it is not an integer in [min, max]. */
+function parseIntIn(name: string, value: string, min: number, max: number, what: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UsageError(`${name} must be a positive integer, got "${value}".`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${name} must be a ${what} integer, got "${value}".`);
+  if (n > max) throw new UsageError(`${name} must be at most ${max}, got "${value}".`);
   return n;
+}
+
+/** Parses a positive integer option, or throws a usage error naming the option. */
+export function parsePositiveInt(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
+  return parseIntIn(name, value, 1, max, 'positive');
 }
 
 /** Parses a comma-separated list of positive integers (e.g. `--dims 256,64`), naming the option on error. */
@@ -51,9 +63,11 @@ export function parsePositiveIntList(name: string, value: string): number[] {
 }
 
 /** Parses a non-negative integer option, or throws a usage error naming the option. */
-export function parseNonNegativeInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`${name} must be a non-negative integer, got "${value}".`);
-  return n;
+export function parseNonNegativeInt(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
+  return parseIntIn(name, value, 0, max, 'non-negative');
+}
+
+/** Parses a TCP port (0 picks a free one), or throws a usage error naming the option. */
+export function parsePort(name: string, value: string): number {
+  return parseNonNegativeInt(name, value, 65_535);
 }

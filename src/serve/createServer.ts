@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
+import { GeckoError } from '../errors/GeckoError.js';
+import { UsageError } from '../errors/UsageError.js';
 import type { CorpusSearcher } from '../index/CorpusSearcher.js';
 import type { StaticModel } from '../model/StaticModel.js';
 import { clip } from '../util/clip.js';
@@ -135,10 +137,23 @@ export async function startServer(
   );
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '127.0.0.1';
+  const listenPort = options.port ?? 8080;
+  if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65_535)
+    throw new UsageError(`port must be an integer from 0 to 65535 (0 picks a free one), got ${listenPort}`);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8080, host, () => {
-      server.off('error', reject);
+    // The address is taken, not ours to bind or unknown: one clear line, not an internal error.
+    const onListenError = (e: NodeJS.ErrnoException): void =>
+      reject(
+        e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND'
+          ? new GeckoError(`cannot listen on ${host}:${listenPort}: ${e.code} (${e.message})`, {
+              code: 'LISTEN',
+              cause: e,
+            })
+          : e,
+      );
+    server.once('error', onListenError);
+    server.listen(listenPort, host, () => {
+      server.off('error', onListenError);
       resolve();
     });
   });

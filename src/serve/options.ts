@@ -54,10 +54,13 @@ export const DEFAULT_SERVE = {
   shutdownGraceMs: 10_000,
 } as const satisfies Omit<ResolvedServeOptions, 'maxInputTokens'>;
 
-const positiveInt = (name: string, v: number): number => {
+const positiveInt = (name: string, v: number, max = Number.MAX_SAFE_INTEGER): number => {
   if (!Number.isInteger(v) || v <= 0) throw new UsageError(`${name} must be a positive integer, got ${v}`);
+  if (v > max) throw new UsageError(`${name} must be at most ${max}, got ${v}`);
   return v;
 };
+/** Node's timers take at most 2³¹ − 1 ms; a larger delay fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
  * Fills defaults and checks every limit before the server starts.
@@ -81,14 +84,24 @@ export function resolveServeOptions(options: ServeOptions, modelMaxLength: numbe
     requestTimeoutMs: positiveInt(
       'requestTimeoutMs',
       options.requestTimeoutMs ?? DEFAULT_SERVE.requestTimeoutMs,
+      MAX_TIMEOUT_MS,
     ),
     headersTimeoutMs: positiveInt(
       'headersTimeoutMs',
       options.headersTimeoutMs ?? DEFAULT_SERVE.headersTimeoutMs,
+      MAX_TIMEOUT_MS,
     ),
-    bodyTimeoutMs: positiveInt('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULT_SERVE.bodyTimeoutMs),
+    bodyTimeoutMs: positiveInt(
+      'bodyTimeoutMs',
+      options.bodyTimeoutMs ?? DEFAULT_SERVE.bodyTimeoutMs,
+      MAX_TIMEOUT_MS,
+    ),
     maxConcurrent: positiveInt('maxConcurrent', options.maxConcurrent ?? DEFAULT_SERVE.maxConcurrent),
     apiKey: options.apiKey ?? null,
-    shutdownGraceMs: positiveInt('shutdownGraceMs', options.shutdownGraceMs ?? DEFAULT_SERVE.shutdownGraceMs),
+    shutdownGraceMs: positiveInt(
+      'shutdownGraceMs',
+      options.shutdownGraceMs ?? DEFAULT_SERVE.shutdownGraceMs,
+      MAX_TIMEOUT_MS,
+    ),
   };
 }

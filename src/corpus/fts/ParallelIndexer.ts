@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { GeckoError } from '../../errors/GeckoError.js';
+import { UsageError } from '../../errors/UsageError.js';
 import { startWorker } from '../../util/startWorker.js';
 import { FTS_PGSZ, FTS_TOKENIZER } from '../schema.js';
 import { mergeShard } from './mergeShard.js';
@@ -97,7 +98,7 @@ export class ParallelIndexer {
     const workers = scratchDir === undefined ? 0 : (options.workers ?? defaultIndexWorkers());
     const batch = options.batch ?? 4096;
     if (!Number.isInteger(workers) || workers < 0)
-      throw new Error(`index workers must be >= 0, got ${workers}`);
+      throw new UsageError(`index workers must be a non-negative integer, got ${workers}`);
     const files: string[] = [];
     // Cleaned whatever this run's thread count: a one-thread ingest after a killed one must not leave its files.
     if (scratchDir !== undefined && existsSync(scratchDir)) removeStaleShards(scratchDir);

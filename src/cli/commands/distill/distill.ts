@@ -11,6 +11,7 @@ import { distill } from '../../../distill/distill.js';
 import { formatPlan } from '../../../distill/plan.js';
 import { UsageError } from '../../../errors/UsageError.js';
 import { contextFrom, parseNonNegativeInt, parsePositiveInt, parsePositiveIntList } from '../../context.js';
+import { parseNumber } from '../fret/resources.js';
 
 interface DistillArgs {
   corpus?: string[];
@@ -71,6 +72,13 @@ export function applySets(config: DistillConfigInput, sets: readonly string[]): 
   return out as DistillConfigInput;
 }
 
+/** `--holdout`: a fraction in [0, 1), checked here so the message names the flag (exit 2). */
+function parseHoldout(v: string): number {
+  const x = parseNumber('--holdout', v, 0);
+  if (x >= 1) throw new UsageError(`--holdout must be a fraction in [0, 1), got "${v}"`);
+  return x;
+}
+
 /** Flags → a partial config (only what was given, so the config file's values stay where no flag is set). */
 function flagsConfig(a: DistillArgs): DistillConfigInput {
   const num = (name: string, v: string | undefined): number | undefined =>
@@ -111,7 +119,7 @@ function flagsConfig(a: DistillArgs): DistillConfigInput {
         .filter(Boolean),
       data: a.data,
       dims: a.dims ? parsePositiveIntList('--dims', a.dims) : undefined,
-      holdout: a.holdout === undefined ? undefined : Number(a.holdout),
+      holdout: a.holdout === undefined ? undefined : parseHoldout(a.holdout),
     },
   };
   return c;

@@ -4,7 +4,7 @@ import { CorpusSearcher } from '../../../index/CorpusSearcher.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
 import { startServer } from '../../../serve/createServer.js';
 import { DEFAULT_SERVE, type LongInputPolicy } from '../../../serve/options.js';
-import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
+import { contextFrom, MAX_TIMER_MS, parsePort, parsePositiveInt } from '../../context.js';
 import { openSearchSources } from './openSearch.js';
 
 interface ServeArgs {
@@ -86,7 +86,7 @@ export function registerServeCommand(program: Command): void {
       }
       const options = {
         host: args.host,
-        port: parseNonNegativeInt('--port', args.port),
+        port: parsePort('--port', args.port),
         modelName: args.modelName,
         maxInputs: parsePositiveInt('--max-inputs', args.maxInputs),
         ...(args.maxInputTokens
@@ -94,9 +94,9 @@ export function registerServeCommand(program: Command): void {
           : {}),
         longInputs: args.longInputs as LongInputPolicy,
         maxBodyBytes: parsePositiveInt('--max-body-bytes', args.maxBodyBytes),
-        requestTimeoutMs: parsePositiveInt('--timeout-ms', args.timeoutMs),
-        headersTimeoutMs: parsePositiveInt('--headers-timeout-ms', args.headersTimeoutMs),
-        bodyTimeoutMs: parsePositiveInt('--body-timeout-ms', args.bodyTimeoutMs),
+        requestTimeoutMs: parsePositiveInt('--timeout-ms', args.timeoutMs, MAX_TIMER_MS),
+        headersTimeoutMs: parsePositiveInt('--headers-timeout-ms', args.headersTimeoutMs, MAX_TIMER_MS),
+        bodyTimeoutMs: parsePositiveInt('--body-timeout-ms', args.bodyTimeoutMs, MAX_TIMER_MS),
         maxConcurrent: parsePositiveInt('--max-concurrent', args.maxConcurrent),
         apiKey,
       };

@@ -21,6 +21,7 @@ import type { DecaySchedule } from '../../../train/optim/schedule.js';
 import { MAX_BATCH_SIZE } from '../../../train/options.js';
 import { trainStaticModel } from '../../../train/trainStaticModel.js';
 import { contextFrom, parsePositiveInt } from '../../context.js';
+import { parseNumber } from '../fret/resources.js';
 import { parseDataSpec, parseIntList, parseNumberList, parsePositiveNumber } from './dataSpec.js';
 import { trainProgress } from './progress.js';
 
@@ -139,6 +140,12 @@ export function registerTrainCommand(program: Command): void {
     .action(async (a: TrainArgs, cmd: Command) => {
       const ctx = contextFrom(cmd);
       const seed = parsePositiveInt('--seed', a.seed);
+      // Checked before any data is read, so a bad value fails at once and names its flag.
+      const stsThreshold = parseNumber('--sts-threshold', a.stsThreshold);
+      const warmupRatio = parseNumber('--warmup-ratio', a.warmupRatio, 0);
+      if (warmupRatio >= 1) throw new UsageError(`--warmup-ratio must be below 1, got "${a.warmupRatio}"`);
+      const weightDecay = parseNumber('--weight-decay', a.weightDecay, 0);
+      const clipNorm = parseNumber('--clip', a.clip, 0);
       const maxLength = a.maxLength ? parsePositiveInt('--max-length', a.maxLength) : undefined;
       const selfSupervised = parseModes(a.selfSupervised);
       const sources = a.data.map((s) => {
@@ -146,7 +153,7 @@ export function registerTrainCommand(program: Command): void {
         return readSource(
           {
             ...spec,
-            threshold: Number(a.stsThreshold),
+            threshold: stsThreshold,
             selfSupervised,
             format: a.pairFormat,
             ...(a.limit ? { limit: parsePositiveInt('--limit', a.limit) } : {}),
@@ -173,10 +180,10 @@ export function registerTrainCommand(program: Command): void {
           epochs: parsePositiveNumber('--epochs', a.epochs),
           batchSize: parsePositiveInt('--batch-size', a.batchSize),
           lr: parsePositiveNumber('--lr', a.lr),
-          warmupRatio: Number(a.warmupRatio),
+          warmupRatio,
           decay: a.decay,
-          weightDecay: Number(a.weightDecay),
-          clipNorm: Number(a.clip),
+          weightDecay,
+          clipNorm,
           temperature: parsePositiveNumber('--temperature', a.temperature),
           sameTower: a.sameTower && !a.preFinetune,
           hardNegatives: a.hardNegatives && !a.preFinetune,
