@@ -46,7 +46,7 @@ describe('gecko train (CLI)', () => {
     const refused = await runGecko([...args(part), '--steps', '31']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('checkpoint from different settings');
-  });
+  }, 180_000); // five CLI runs: over a minute on a loaded 2-CPU machine
 
   it('a finished run asked again trains nothing and reports the loss it ended with, not NaN', async () => {
     const out = tempDir();
