@@ -2,6 +2,7 @@ import type { Corpus } from '../corpus/Corpus.js';
 import type { Passage } from '../corpus/passage.js';
 import { UsageError } from '../errors/UsageError.js';
 import { failedCallUsage, isLlmError } from '../llm/errors/LlmError.js';
+import { mergeRetries, type RetryCounts } from '../llm/retries.js';
 import type { LanguageModel } from '../llm/types.js';
 import { type Reporter, silentReporter } from '../util/Reporter.js';
 import {
@@ -71,6 +72,12 @@ export interface GenerateSummary {
   failures: Partial<Record<GenerationFailure, number>>;
   families: Record<string, number>;
   tokens: { prompt: number; completion: number };
+  /**
+   * Every retry behind the outcomes, by cause. `llm`: the LLM layer's own, inside single calls (`http 503`,
+   * `timeout`, `network`, `bad-body`; rejected JSON answers: `not-json`, `schema`, `truncated`,
+   * `no-content`). `attempts`: FRet's new attempts after a rejected answer, by its reason.
+   */
+  retries: { llm: RetryCounts; attempts: Partial<Record<GenerationFailure, number>> };
   promptSha256: string;
 }
 
@@ -203,7 +210,7 @@ export async function generateQueries(
         store,
         options,
       );
-      store.putQuery(o.run, row);
+      if (row) store.putQuery(o.run, row);
       progress.tick();
     },
     options.signal,
@@ -221,7 +228,7 @@ async function generateOne(
   run: string,
   store: FretStore,
   options: GenerateOptions,
-): Promise<QueryRow> {
+): Promise<QueryRow | undefined> {
   const passage = corpus.get(seedId);
   if (!passage) throw new UsageError(`seed passage "${seedId}" is no longer in the corpus`);
   const family = pickByHash(config.families, 'fret-family', config.sampleSeed, seedId);
@@ -233,19 +240,24 @@ async function generateOne(
     : [];
   let promptTokens = earlier?.prompt_tokens ?? 0;
   let completionTokens = earlier?.completion_tokens ?? 0;
+  const retries: RetryCounts = earlier ? (JSON.parse(earlier.retries ?? '{}') as RetryCounts) : {};
   for (let attempt = earlier?.attempts ?? 0; attempt <= config.retries; attempt++) {
     const seed = callSeed('fret-generate', config.sampleSeed, seedId, attempt);
-    const { verdict, usage } = await generateAndCheck(
-      llm,
-      messages,
-      seed,
-      config,
-      passage.text,
-      options.signal,
-    );
+    const {
+      verdict,
+      usage,
+      retries: callRetries,
+    } = await generateAndCheck(llm, messages, seed, config, passage.text, options.signal);
     promptTokens += usage.promptTokens;
     completionTokens += usage.completionTokens;
-    const base = { item_id: seedId, seed_id: seedId, family: family.name, attempts: attempt + 1 };
+    mergeRetries(retries, callRetries);
+    const base = {
+      item_id: seedId,
+      seed_id: seedId,
+      family: family.name,
+      attempts: attempt + 1,
+      retries: JSON.stringify(retries),
+    };
     if (verdict.ok) {
       return {
         ...base,
@@ -273,6 +285,7 @@ async function generateOne(
     history: JSON.stringify(history),
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
+    retries: JSON.stringify(retries),
   };
 }
 
@@ -288,7 +301,12 @@ export async function generateAndCheck(
   config: Pick<GenerateConfig, 'temperature' | 'maxTokens' | 'checks'>,
   passageText: string,
   signal?: AbortSignal,
-): Promise<{ verdict: CheckResult; usage: { promptTokens: number; completionTokens: number } }> {
+): Promise<{
+  verdict: CheckResult;
+  usage: { promptTokens: number; completionTokens: number };
+  /** The LLM layer's retries inside the call, by cause. */
+  retries?: RetryCounts;
+}> {
   try {
     const out = await llm.generate(messages, {
       jsonSchema: GENERATION_SCHEMA,
@@ -298,11 +316,15 @@ export async function generateAndCheck(
       signal,
     });
     const text = out.value !== undefined ? JSON.stringify(out.value) : out.text;
-    return { verdict: checkGeneration(text, passageText, config.checks), usage: out.usage };
+    return {
+      verdict: checkGeneration(text, passageText, config.checks),
+      usage: out.usage,
+      retries: out.retries,
+    };
   } catch (e) {
     if (!isLlmError(e, 'LLM_OUTPUT')) throw e;
     // The rejected answers still cost tokens: they count in the run's totals.
-    return { verdict: classifyOutputError(e.message), usage: failedCallUsage(e) };
+    return { verdict: classifyOutputError(e.message), usage: failedCallUsage(e), retries: e.retries };
   }
 }
 
@@ -336,9 +358,15 @@ export function summarizeQueries(
     failures: {},
     families: {},
     tokens: { prompt: 0, completion: 0 },
+    retries: { llm: {}, attempts: {} },
     promptSha256: config.prompt.sha256,
   };
   for (const r of store.queries(run)) {
+    mergeRetries(s.retries.llm, JSON.parse(r.retries ?? '{}') as RetryCounts);
+    // Every rejected attempt but a failed seed's last one was followed by another attempt.
+    const history = JSON.parse(r.history) as { reason: GenerationFailure }[];
+    const retried = r.status === 'failed' ? history.slice(0, -1) : history;
+    for (const h of retried) s.retries.attempts[h.reason] = (s.retries.attempts[h.reason] ?? 0) + 1;
     if (r.status === 'ok') {
       s.ok++;
       s.families[r.family] = (s.families[r.family] ?? 0) + 1;

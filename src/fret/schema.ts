@@ -11,6 +11,8 @@ import type { Migration } from '../workspace/Workspace.js';
  * - `fret_vectors`: passage embeddings of a dense retriever, per embedder id, so a restart re-embeds nothing.
  * - `fret_batches` (v2): the Batch API files a job's LLM work went through (exports and imports with their
  *   counts), so the manifest says which results came from a provider's batch service.
+ * - `fret_queries.retries` (v3): the retries the LLM layer made inside the seed's calls, by cause (JSON
+ *   object), so a run's statistics show the faults behind calls that succeeded in the end.
  */
 export const FRET_MIGRATIONS: readonly Migration[] = [
   {
@@ -71,5 +73,9 @@ export const FRET_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX fret_batches_job ON fret_batches(run, job);
     `,
+  },
+  {
+    version: 3,
+    up: `ALTER TABLE fret_queries ADD COLUMN retries TEXT NOT NULL DEFAULT '{}';`,
   },
 ];

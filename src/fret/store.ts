@@ -17,6 +17,8 @@ export interface QueryRow {
   history: string;
   prompt_tokens: number;
   completion_tokens: number;
+  /** JSON object: the LLM layer's retries inside this item's calls, by cause. @default '{}' */
+  retries?: string;
 }
 
 /** One step-2 outcome as stored; `example` is the dataset line's JSON. */
@@ -110,11 +112,11 @@ export class FretStore {
   putQuery(run: string, row: QueryRow): void {
     this.#putQuery ??= this.db.prepare(
       `INSERT OR REPLACE INTO fret_queries(run, item_id, seed_id, family, status, task, query, reason, attempts,
-           history, prompt_tokens, completion_tokens)
+           history, prompt_tokens, completion_tokens, retries)
          VALUES (@run, @item_id, @seed_id, @family, @status, @task, @query, @reason, @attempts, @history,
-           @prompt_tokens, @completion_tokens)`,
+           @prompt_tokens, @completion_tokens, @retries)`,
     );
-    this.#putQuery.run({ run, ...row });
+    this.#putQuery.run({ run, retries: '{}', ...row });
   }
 
   /** All step-1 rows of a run in item order (stable output order, whatever the processing order was). */

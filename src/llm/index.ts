@@ -53,6 +53,7 @@ export {
   resolveRetryPolicy,
   retryDelayMs,
 } from './openai/retryPolicy.js';
+export type { OutputProblem, RetryCounts } from './retries.js';
 export { labelLogProbs, queryLogProb } from './scoring.js';
 export type {
   ChatMessage,

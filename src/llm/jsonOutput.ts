@@ -4,6 +4,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { failedCallUsage, LlmError } from './errors/LlmError.js';
+import { addRetry, type RetryCounts } from './retries.js';
 import type { JsonSchema, TokenUsage } from './types.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -33,7 +34,10 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
 export function parseJsonOutput(text: string, schema: JsonSchema, where: string): unknown {
   const value = extractJson(text);
   if (value === undefined) {
-    throw new LlmError(`${where}: the model output is not JSON: ${excerpt(text)}`, { code: 'LLM_OUTPUT' });
+    throw new LlmError(`${where}: the model output is not JSON: ${excerpt(text)}`, {
+      code: 'LLM_OUTPUT',
+      reason: 'not-json',
+    });
   }
   const validate = validatorFor(schema);
   if (!validate(value)) {
@@ -43,9 +47,7 @@ export function parseJsonOutput(text: string, schema: JsonSchema, where: string)
       .join('; ');
     throw new LlmError(
       `${where}: the model output does not match the JSON schema (${problems}): ${excerpt(text)}`,
-      {
-        code: 'LLM_OUTPUT',
-      },
+      { code: 'LLM_OUTPUT', reason: 'schema' },
     );
   }
   return value;
@@ -85,21 +87,27 @@ export const JSON_ATTEMPTS = 3;
  * Runs `attempt(i)` until it returns, retrying only on unusable JSON output (`LLM_OUTPUT`) up to
  * {@link JSON_ATTEMPTS} times. Callers vary the seed by `i`, so retries stay reproducible. The tokens of
  * rejected attempts (`LlmError.usage`) are added to the result's usage, or to the final error's, so that
- * callers account for every token the call cost.
+ * callers account for every token the call cost. Each retry is counted in `retries` by the rejected
+ * answer's {@link LlmError.reason}; `attempt` may add its own (HTTP) retries there too. The counts end up
+ * in the result's `retries`, or the final error's.
  */
-export async function retryOnBadJson<T extends { usage: TokenUsage }>(
+export async function retryOnBadJson<T extends { usage: TokenUsage; retries?: RetryCounts }>(
   attempt: (i: number) => Promise<T>,
   retryable = true,
+  retries: RetryCounts = {},
 ): Promise<T> {
   let last: LlmError | undefined;
   const spent: TokenUsage = { promptTokens: 0, completionTokens: 0 };
-  for (let i = 0; i < (retryable ? JSON_ATTEMPTS : 1); i++) {
+  const tries = retryable ? JSON_ATTEMPTS : 1;
+  for (let i = 0; i < tries; i++) {
+    if (last) addRetry(retries, last.reason ?? 'bad-output');
     try {
       const out = await attempt(i);
       out.usage = {
         promptTokens: out.usage.promptTokens + spent.promptTokens,
         completionTokens: out.usage.completionTokens + spent.completionTokens,
       };
+      if (Object.keys(retries).length > 0) out.retries = retries;
       return out;
     } catch (e) {
       if (!(e instanceof LlmError) || e.code !== 'LLM_OUTPUT') throw e;
@@ -109,8 +117,10 @@ export async function retryOnBadJson<T extends { usage: TokenUsage }>(
       last = e;
     }
   }
-  (last as LlmError).usage = spent;
-  throw last;
+  const error = last as LlmError;
+  error.usage = spent;
+  if (Object.keys(retries).length > 0) error.retries = retries;
+  throw error;
 }
 
 /**

@@ -3,6 +3,8 @@
  * OpenAI-compatible HTTP endpoint), and the value types its calls take and return.
  */
 
+import type { RetryCounts } from './retries.js';
+
 /** A chat role. */
 export type ChatRole = 'system' | 'user' | 'assistant';
 
@@ -55,6 +57,11 @@ export interface Generation {
   finishReason: 'stop' | 'length';
   /** Tokens this call used (as charged when it ran, also for a cached result). */
   usage: TokenUsage;
+  /**
+   * Retries the provider made inside this call, by cause (HTTP faults, rejected JSON answers); absent when
+   * there were none. Like `usage`, a cached result carries those of the call that made it.
+   */
+  retries?: RetryCounts;
 }
 
 /** How a score was computed. */

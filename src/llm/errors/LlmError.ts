@@ -1,4 +1,5 @@
 import { GeckoError } from '../../errors/GeckoError.js';
+import type { OutputProblem, RetryCounts } from '../retries.js';
 import type { TokenUsage } from '../types.js';
 
 /**
@@ -14,10 +15,18 @@ export class LlmError extends GeckoError {
    * can account for them; undefined when nothing was generated.
    */
   usage?: TokenUsage;
+  /** For `LLM_OUTPUT`: what was wrong with the answer (it is not JSON, breaks the schema, was cut off). */
+  reason?: OutputProblem;
+  /** The retries the failed call made before giving up, by cause (see {@link RetryCounts}). */
+  retries?: RetryCounts;
 
-  constructor(message: string, options: { code: string; cause?: unknown; usage?: TokenUsage }) {
+  constructor(
+    message: string,
+    options: { code: string; cause?: unknown; usage?: TokenUsage; reason?: OutputProblem },
+  ) {
     super(message, options);
     if (options.usage) this.usage = options.usage;
+    if (options.reason) this.reason = options.reason;
   }
 }
 

@@ -195,7 +195,7 @@ class LlamaProvider implements LanguageModel {
         if (finishReason === 'length') {
           throw new LlmError(
             `${this.id}: JSON output was cut off at maxTokens=${options.maxTokens ?? DEFAULT_GENERATE.maxTokens}; raise maxTokens or bound strings with maxLength in the schema.`,
-            { code: 'LLM_OUTPUT', usage },
+            { code: 'LLM_OUTPUT', usage, reason: 'truncated' },
           );
         }
         parseGeneration(gen, options.jsonSchema, this.id);

@@ -7,6 +7,7 @@ import type { Reporter } from '../../util/Reporter.js';
 import { silentReporter } from '../../util/Reporter.js';
 import { abortError } from '../abort.js';
 import { ProviderHttpError } from '../errors/ProviderHttpError.js';
+import { addRetry, type RetryCounts } from '../retries.js';
 import { Semaphore } from '../Semaphore.js';
 import { type Agents, createAgents, post, TransportError, type TransportResponse } from './httpTransport.js';
 import { parseRetryAfter, type RetryPolicy, retryDelayMs } from './retryPolicy.js';
@@ -40,6 +41,8 @@ export interface HttpStats {
 /** A failed attempt: whether it may be retried, and the server's requested wait. */
 interface AttemptFailure {
   retryable: boolean;
+  /** The retry cause it counts as (see {@link RetryCounts}): `http <status>`, `timeout`, `network`, `bad-body`. */
+  kind: string;
   status?: number;
   waitMs?: number;
   detail: string;
@@ -65,11 +68,17 @@ export class HttpClient {
   }
 
   /**
-   * POSTs `body` as JSON to `route` and returns the parsed JSON answer.
+   * POSTs `body` as JSON to `route` and returns the parsed JSON answer. Each retry is also counted by
+   * cause in `retries` when given, so that callers can report the faults behind a call that succeeded.
    * @throws ProviderHttpError for a non-retryable status or when the retry cap is reached; LlmError
    * `LLM_ABORTED` when `signal` fires.
    */
-  async postJson(route: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  async postJson(
+    route: string,
+    body: unknown,
+    signal?: AbortSignal,
+    retries?: RetryCounts,
+  ): Promise<unknown> {
     const url = `${this.options.baseUrl}${route}`;
     const target = new URL(url);
     const payload = JSON.stringify(body);
@@ -101,6 +110,7 @@ export class HttpClient {
       }
       const delay = retryDelayMs(policy, attempt, failure.waitMs, this.options.random);
       this.stats.retries++;
+      if (retries) addRetry(retries, failure.kind);
       this.reporter.debug(
         `POST ${url}: ${failure.detail}; retry ${attempt}/${policy.limit} in ${Math.round(delay)} ms`,
       );
@@ -137,7 +147,7 @@ export class HttpClient {
       const kind = e instanceof TransportError && e.kind === 'timeout' ? 'timeout' : 'network';
       this.stats.failures[kind]++;
       const detail = kind === 'timeout' ? (e as Error).message : `network error (${(e as Error).message})`;
-      return { ok: false, failure: { retryable: policy.retryNetworkErrors, detail, cause: e } };
+      return { ok: false, failure: { retryable: policy.retryNetworkErrors, kind, detail, cause: e } };
     }
     const text = res.text;
     if (res.status < 200 || res.status >= 300) {
@@ -146,7 +156,13 @@ export class HttpClient {
       const waitMs = policy.afterStatusCodes.includes(res.status) ? parseRetryAfter(res.headers) : undefined;
       return {
         ok: false,
-        failure: { retryable, status: res.status, waitMs, detail: `HTTP ${res.status}: ${excerpt(text)}` },
+        failure: {
+          retryable,
+          kind: `http ${res.status}`,
+          status: res.status,
+          waitMs,
+          detail: `HTTP ${res.status}: ${excerpt(text)}`,
+        },
       };
     }
     try {
@@ -157,6 +173,7 @@ export class HttpClient {
         ok: false,
         failure: {
           retryable: policy.retryNetworkErrors,
+          kind: 'bad-body',
           status: res.status,
           detail: `unparseable JSON body: ${excerpt(text)}`,
           cause: e,

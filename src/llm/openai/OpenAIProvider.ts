@@ -10,6 +10,7 @@ import { DEFAULT_GENERATE } from '../defaults.js';
 import { LlmError } from '../errors/LlmError.js';
 import { isProviderHttpError } from '../errors/ProviderHttpError.js';
 import { checkJsonSchema, parseGeneration, retryOnBadJson } from '../jsonOutput.js';
+import { addRetry, type RetryCounts } from '../retries.js';
 import type {
   ChatMessage,
   ContinuationScore,
@@ -185,17 +186,27 @@ class OpenAIModel implements OpenAIProvider {
   async generate(input: PromptInput, options: GenerateOptions = {}): Promise<Generation> {
     const messages = chatMessages(input);
     const schema = options.jsonSchema;
-    if (!schema) return this.chat(messages, options, undefined);
+    // Every retry inside this call (HTTP faults, rejected JSON answers), by cause.
+    const retries: RetryCounts = {};
+    if (!schema) {
+      const g = await this.chat(messages, options, undefined, retries);
+      if (Object.keys(retries).length > 0) g.retries = retries;
+      return g;
+    }
     checkJsonSchema(schema);
     const seed = options.seed ?? DEFAULT_GENERATE.seed;
     if (this.jsonMode !== 'prompt') {
       const format = jsonSchemaFormat(schema);
       try {
-        return await retryOnBadJson(async (i) => {
-          const g = await this.chat(messages, { ...options, seed: seed + i }, format);
-          this.jsonMode = 'schema';
-          return parseGeneration(g, schema, this.id);
-        });
+        return await retryOnBadJson(
+          async (i) => {
+            const g = await this.chat(messages, { ...options, seed: seed + i }, format, retries);
+            this.jsonMode = 'schema';
+            return parseGeneration(g, schema, this.id);
+          },
+          true,
+          retries,
+        );
       } catch (e) {
         // Servers without structured output answer 400/422 to the response_format; fall back for good.
         if (
@@ -203,24 +214,31 @@ class OpenAIModel implements OpenAIProvider {
         )
           throw e;
         this.jsonMode = 'prompt';
+        addRetry(retries, `http ${e.status}`);
       }
     }
     const instructed = withSchemaInstruction(messages, schema);
-    return retryOnBadJson(async (i) => {
-      const g = await this.chat(instructed, { ...options, seed: seed + i }, undefined);
-      return parseGeneration(g, schema, this.id);
-    });
+    return retryOnBadJson(
+      async (i) => {
+        const g = await this.chat(instructed, { ...options, seed: seed + i }, undefined, retries);
+        return parseGeneration(g, schema, this.id);
+      },
+      true,
+      retries,
+    );
   }
 
   private async chat(
     messages: readonly ChatMessage[],
     options: GenerateOptions,
     responseFormat: unknown,
+    retries: RetryCounts,
   ): Promise<Generation> {
     const r = await this.http.postJson(
       CHAT_PATH,
       chatBody(this.model, messages, options, responseFormat),
       options.signal,
+      retries,
     );
     this.count(responseUsage(r));
     return readChatCompletion(r, this.id);

@@ -99,6 +99,7 @@ export function readChatCompletion(response: unknown, where: string): Generation
   if (typeof choice?.message?.content !== 'string') {
     throw new LlmError(`${where}: chat response has no choices[0].message.content.`, {
       code: 'LLM_OUTPUT',
+      reason: 'no-content',
       usage: responseUsage(response),
     });
   }

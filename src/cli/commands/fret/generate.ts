@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { openCorpus } from '../../../corpus/Corpus.js';
+import { GeckoError } from '../../../errors/GeckoError.js';
 import type { OutputChecks } from '../../../fret/checks.js';
 import { writeJsonl } from '../../../fret/dataset.js';
 import { DEFAULT_GENERATE, type GenerateOptions, generateQueries } from '../../../fret/generate.js';
 import { parseShard } from '../../../fret/shard.js';
 import { FretStore } from '../../../fret/store.js';
+import { formatRetries } from '../../../llm/retries.js';
 import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
 import { addLlmOptions, cacheLine, type LlmArgs, openLlm, parseNumber } from './resources.js';
 
@@ -142,10 +144,22 @@ export function registerGenerateCommand(fret: Command): void {
               `families: ${Object.entries(s.families)
                 .map(([k, v]) => `${k} ${v}`)
                 .join(', ')}`,
+              `retries: ${formatRetries(s.retries.llm)}; new attempts after ${formatRetries(s.retries.attempts)}`,
               `tokens: ${s.tokens.prompt} prompt, ${s.tokens.completion} completion`,
               cacheLine(llm),
             ].join('\n'),
           );
+          // A run without a single query is a failed run, whatever the reasons (scripts must notice).
+          if (s.ok === 0) {
+            const reasons = formatRetries(s.failures);
+            throw new GeckoError(
+              s.selected === 0
+                ? 'fret generate produced no queries: no seed passages were selected (is the corpus or the shard empty?)'
+                : `fret generate produced no queries: all ${s.selected} seeds failed (${reasons}). ` +
+                    'Check the model with "gecko llm check", or look at the reasons with --out FILE.',
+              { code: 'FRET_NO_QUERIES' },
+            );
+          }
         } finally {
           await llm.close();
           corpus.close();
