@@ -210,7 +210,8 @@ export async function generateQueries(
         store,
         options,
       );
-      if (row) store.putQuery(o.run, row);
+      // Undefined or not written: another process on this run finished the seed first (see finishQuery).
+      if (row) store.finishQuery(o.run, row);
       progress.tick();
     },
     options.signal,
@@ -233,8 +234,12 @@ async function generateOne(
   if (!passage) throw new UsageError(`seed passage "${seedId}" is no longer in the corpus`);
   const family = pickByHash(config.families, 'fret-family', config.sampleSeed, seedId);
   const messages = generationMessages(prompt, passage, family, config.maxPassageChars);
-  // A `pending` row (from a batch import) carries earlier attempts: continue after them.
+  // Only a `pending` row (from a batch import) carries earlier attempts to continue after: each of its
+  // attempts was recorded when it completed. A finished row was written by another process on this run
+  // since this call listed the work: continuing after its attempts would redo a finished seed with other
+  // sampling seeds, so the seed is left as it is.
   const earlier = store.getQuery(run, seedId);
+  if (earlier && earlier.status !== 'pending') return undefined;
   const history: { attempt: number; reason: string; detail: string }[] = earlier
     ? (JSON.parse(earlier.history) as { attempt: number; reason: string; detail: string }[])
     : [];
@@ -242,6 +247,8 @@ async function generateOne(
   let completionTokens = earlier?.completion_tokens ?? 0;
   const retries: RetryCounts = earlier ? (JSON.parse(earlier.retries ?? '{}') as RetryCounts) : {};
   for (let attempt = earlier?.attempts ?? 0; attempt <= config.retries; attempt++) {
+    // A pure function of (run seed, seed passage, attempt number): an attempt interrupted by a kill is
+    // not recorded, so its re-run after a restart samples exactly as it would have.
     const seed = callSeed('fret-generate', config.sampleSeed, seedId, attempt);
     const {
       verdict,

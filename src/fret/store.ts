@@ -47,6 +47,7 @@ export class FretStore {
   readonly db: Database.Database;
   // Prepared once: preparing per call cost more than the insert itself (bench/fret.bench.ts).
   #putQuery: Database.Statement | undefined;
+  #finishQuery: Database.Statement | undefined;
   #putExample: Database.Statement | undefined;
   #getQuery: Database.Statement<[string, string], QueryRow> | undefined;
 
@@ -117,6 +118,26 @@ export class FretStore {
            @prompt_tokens, @completion_tokens, @retries)`,
     );
     this.#putQuery.run({ run, retries: '{}', ...row });
+  }
+
+  /**
+   * Records the outcome of an item the live step 1 worked on, unless the item is already finished: another
+   * process on the same run (one left running when its parent was killed) may have finished it meanwhile,
+   * and its outcome stands. Replaces a `pending` row. Returns whether the row was written.
+   */
+  finishQuery(run: string, row: QueryRow): boolean {
+    this.#finishQuery ??= this.db.prepare(
+      `INSERT INTO fret_queries(run, item_id, seed_id, family, status, task, query, reason, attempts,
+           history, prompt_tokens, completion_tokens, retries)
+         VALUES (@run, @item_id, @seed_id, @family, @status, @task, @query, @reason, @attempts, @history,
+           @prompt_tokens, @completion_tokens, @retries)
+         ON CONFLICT(run, item_id) DO UPDATE SET seed_id = excluded.seed_id, family = excluded.family,
+           status = excluded.status, task = excluded.task, query = excluded.query, reason = excluded.reason,
+           attempts = excluded.attempts, history = excluded.history, prompt_tokens = excluded.prompt_tokens,
+           completion_tokens = excluded.completion_tokens, retries = excluded.retries
+         WHERE fret_queries.status = 'pending'`,
+    );
+    return this.#finishQuery.run({ run, retries: '{}', ...row }).changes > 0;
   }
 
   /** All step-1 rows of a run in item order (stable output order, whatever the processing order was). */

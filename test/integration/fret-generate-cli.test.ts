@@ -5,6 +5,9 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCorpus } from '../../src/corpus/index.js';
+import { generateQueries } from '../../src/fret/index.js';
+import { FretStore } from '../../src/fret/store.js';
+import { createOpenAIProvider } from '../../src/llm/openai/OpenAIProvider.js';
 import { runGecko } from '../helpers/cli.js';
 import { type OpenAIServer, type ServerRequest, startOpenAIServer } from '../helpers/openaiServer/index.js';
 import { SHARED_DATA } from '../helpers/paths.js';
@@ -21,6 +24,8 @@ let server: OpenAIServer;
 const passages: { id: string; title: string; text: string }[] = [];
 const delivered = new Map<number, number>(); // passage index -> step-1 answers it got
 const tally = { 'http 503': 0, network: 0, 'not-json': 0, schema: 0, 'too-short': 0 };
+/** Called with each step-1 request's passage text before it is answered (a test's hook). */
+let onStep1: ((passage: string) => void) | undefined;
 
 /** Which fault request number `seq` gets: a 503 (retry-after-ms 1) every 4th, a dropped socket every 13th. */
 function faultFor(seq: number): 'http 503' | 'network' | undefined {
@@ -33,8 +38,11 @@ function chatAnswer(req: ServerRequest): { json: unknown } {
   const content = (req.body as { messages: { content: string }[] }).messages.at(-1)?.content ?? '';
   const passage = content.slice(content.lastIndexOf('Passage: '));
   const good = (q: string) => JSON.stringify({ task: TASK, query: q });
+  onStep1?.(passage);
   let text: string;
-  if (passage.includes('UNUSABLE')) {
+  if (passage.includes('RACE')) {
+    text = good('what is known about racing processes');
+  } else if (passage.includes('UNUSABLE')) {
     text = good('a'); // always too short: every seed of that workspace fails
   } else {
     const i = passages.findIndex((p) => passage.includes(p.text.slice(0, 60)));
@@ -163,5 +171,45 @@ describe('gecko fret generate: retries and a run that produces nothing', () => {
     // The summary and the failures file are still written, so the reasons can be read.
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: 0, failed: 5, failures: { 'too-short': 5 } });
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(5);
+  }, 60_000);
+
+  it('leaves a seed that another process finished meanwhile as it is: not redone, not overwritten', async () => {
+    const work = await workspace(
+      'race',
+      passages.slice(0, 4).map((p) => ({ ...p, text: `RACE ${p.text}` })),
+    );
+    const corpus = openCorpus(work);
+    const asked: string[] = [];
+    let other: string | undefined;
+    // While the first seed is being answered, a second process on the run (a worker left running when its
+    // wrapper was killed) finishes another seed.
+    onStep1 = (passage) => {
+      const id = passages.slice(0, 4).find((p) => passage.includes(p.text.slice(0, 60)))?.id as string;
+      asked.push(id);
+      if (other !== undefined) return;
+      other = passages.slice(0, 4).find((p) => p.id !== id)?.id as string;
+      const db = new Database(join(work, 'gecko.db'));
+      db.prepare(
+        `INSERT INTO fret_queries(run, item_id, seed_id, family, status, task, query, reason, attempts, history)
+         VALUES ('default', ?, ?, 'free-form', 'ok', ?, 'the other process query', NULL, 1, '[]')`,
+      ).run(other, other, TASK);
+      db.close();
+    };
+    try {
+      const llm = createOpenAIProvider({ baseUrl: server.baseUrl, model: 'fake', retry: { limit: 0 } });
+      server.setFaults(undefined);
+      const s = await generateQueries(corpus, llm, { concurrency: 1 });
+      expect(s).toMatchObject({ selected: 4, ok: 4, failed: 0 });
+      expect(asked).not.toContain(other);
+      expect(asked).toHaveLength(3);
+      expect(new FretStore(corpus.workspace).getQuery('default', other as string)).toMatchObject({
+        status: 'ok',
+        query: 'the other process query',
+        attempts: 1,
+      });
+    } finally {
+      onStep1 = undefined;
+      corpus.close();
+    }
   }, 60_000);
 });

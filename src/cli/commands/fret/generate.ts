@@ -129,6 +129,7 @@ export function registerGenerateCommand(fret: Command): void {
               reason: q.reason,
               attempts: q.attempts,
               history: JSON.parse(q.history) as unknown,
+              retries: JSON.parse(q.retries ?? '{}') as unknown,
             }));
             await writeJsonl(args.out, rows);
           }
