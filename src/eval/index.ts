@@ -9,7 +9,6 @@ export { CachedEmbedder, EVAL_MIGRATIONS } from './embedders/CachedEmbedder.js';
 export { HashedBowEmbedder, type HashedBowOptions } from './embedders/HashedBowEmbedder.js';
 export {
   createOpenAIEmbedder,
-  type EmbeddingRetryPolicy,
   type OpenAIEmbedderOptions,
 } from './embedders/OpenAIEmbedder.js';
 export { plainText, type TextFormat } from './embedders/plainText.js';

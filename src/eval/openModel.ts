@@ -7,7 +7,7 @@ import { Bm25Retriever } from './embedders/Bm25Retriever.js';
 import { CachedEmbedder } from './embedders/CachedEmbedder.js';
 import { HashedBowEmbedder } from './embedders/HashedBowEmbedder.js';
 import { createLlamaEmbedder } from './embedders/LlamaEmbedder.js';
-import { createOpenAIEmbedder } from './embedders/OpenAIEmbedder.js';
+import { OpenAiEmbedder } from './embedders/OpenAIEmbedder.js';
 import type { TextFormat } from './embedders/plainText.js';
 import { loadTransformersEmbedder } from './embedders/TransformersEmbedder.js';
 import type { EvalModel } from './evaluateTask.js';
@@ -43,16 +43,7 @@ export async function openEvalModel(
   let embedder: Embedder;
   let dispose: (() => Promise<void>) | undefined;
   if (spec.startsWith('openai:')) {
-    const rest = spec.slice('openai:'.length);
-    const hash = rest.lastIndexOf('#');
-    if (hash <= 0 || hash === rest.length - 1)
-      throw new UsageError(
-        `--model ${spec}: expected openai:URL#model, e.g. openai:http://localhost:8080#nomic-embed-text`,
-      );
-    const url = rest.slice(0, hash);
-    if (!/^https?:\/\//.test(url))
-      throw new UsageError(`--model ${spec}: the URL must start with http:// or https://`);
-    embedder = await createOpenAIEmbedder(url, rest.slice(hash + 1), { format: options.format });
+    embedder = await OpenAiEmbedder.create(spec, { format: options.format ?? 'plain', what: '--model' });
   } else if (spec.startsWith('transformers:')) {
     embedder = await loadTransformersEmbedder(spec.slice('transformers:'.length), { format: options.format });
   } else if (spec.startsWith('llama:')) {

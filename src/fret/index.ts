@@ -3,6 +3,9 @@
  * examples. Step 1 `generateQueries`, step 2 `minePairs`, then `writeDataset`; `mergeDatasets` combines
  * shards, `exportSentenceTransformers` and the batch functions move data in and out.
  */
+
+// The spec-named OpenAI embedder lives with the other embedders; re-exported for FRet's callers.
+export { OpenAiEmbedder } from '../eval/embedders/OpenAIEmbedder.js';
 export {
   type BatchImport,
   type BatchImportSummary,
@@ -34,7 +37,6 @@ export { type Qrels, QrelsJudge, readQrels } from './judge/QrelsJudge.js';
 export { type MergeSummary, mergeDatasets } from './merge.js';
 export { DEFAULT_MINE, type FretExample, type MineOptions, type MineSummary, minePairs } from './mine.js';
 export { DenseRetriever, type DenseRetrieverOptions } from './retrieve/DenseRetriever.js';
-export { OpenAiEmbedder, type OpenAiEmbedderOptions } from './retrieve/OpenAiEmbedder.js';
 export { type QuickStudentOptions, trainQuickStudent } from './retrieve/quickStudent.js';
 export {
   Bm25Retriever,

@@ -7,6 +7,7 @@ import { UsageError } from '../errors/UsageError.js';
 import type { Reporter } from '../util/Reporter.js';
 import { createLlamaProvider, type LlamaProviderOptions } from './llama/LlamaProvider.js';
 import { createOpenAIProvider, type OpenAIProviderOptions } from './openai/OpenAIProvider.js';
+import { parseOpenAiSpec } from './openai/spec.js';
 import type { LanguageModel } from './types.js';
 
 /** A parsed model spec. */
@@ -34,15 +35,7 @@ export function parseModelSpec(spec: string): ModelSpec {
     }
     return { provider: 'llama', model: rest };
   }
-  if (kind === 'openai') {
-    const hash = rest.lastIndexOf('#');
-    const baseUrl = hash < 0 ? rest : rest.slice(0, hash);
-    const model = hash < 0 ? '' : rest.slice(hash + 1);
-    if (!/^https?:\/\//.test(baseUrl) || !model) {
-      throw new UsageError(`LLM spec "${spec}" must look like openai:http(s)://host:port/v1#model-name.`);
-    }
-    return { provider: 'openai', baseUrl, model };
-  }
+  if (kind === 'openai') return { provider: 'openai', ...parseOpenAiSpec(spec, 'LLM spec') };
   throw new UsageError(`LLM spec "${spec}" has an unknown provider "${kind}"; expected ${EXAMPLES}.`);
 }
 

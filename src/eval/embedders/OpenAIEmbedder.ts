@@ -1,23 +1,16 @@
+import { isProviderHttpError, type ProviderHttpError } from '../../llm/errors/ProviderHttpError.js';
+import { HttpClient } from '../../llm/openai/HttpClient.js';
+import { type RetryPolicy, resolveRetryPolicy } from '../../llm/openai/retryPolicy.js';
+import { parseOpenAiSpec } from '../../llm/openai/spec.js';
 import { normalized } from '../../math/normalize.js';
 import type { Embedder, EmbedInput, EmbedOptions } from '../../model/Embedder.js';
+import type { Reporter } from '../../util/Reporter.js';
 import { EvaluationError } from '../EvaluationError.js';
 import { renderInput, type TextFormat } from './plainText.js';
 
-/** Retry policy for transient HTTP failures. */
-export interface EmbeddingRetryPolicy {
-  /** Attempts after the first. @default 4 */
-  limit?: number;
-  /** Statuses worth retrying. @default [408, 429, 500, 502, 503, 504] */
-  statuses?: number[];
-  /** First back-off in ms, doubled each retry, with ±50% jitter. @default 500 */
-  baseDelayMs?: number;
-  /** Longest wait, also the cap on `Retry-After`. @default 20000 */
-  maxDelayMs?: number;
-}
-
-/** Options of {@link createOpenAIEmbedder}. */
+/** Options of {@link createOpenAIEmbedder} and {@link OpenAiEmbedder.create}. */
 export interface OpenAIEmbedderOptions {
-  /** Bearer token. @default $OPENAI_API_KEY */
+  /** Bearer token (never logged). @default $OPENAI_API_KEY */
   apiKey?: string;
   /** Known output size; otherwise one probe request finds it. */
   dimensions?: number;
@@ -27,21 +20,21 @@ export interface OpenAIEmbedderOptions {
   timeoutMs?: number;
   /** Texts per request. @default 64 */
   batchSize?: number;
-  retry?: EmbeddingRetryPolicy;
-  /** @default globalThis.fetch */
-  fetch?: typeof fetch;
+  /** Requests in flight at once (over all `embed` calls). @default 8 */
+  concurrency?: number;
+  /**
+   * The HTTP provider's retry policy (`llm/openai/retryPolicy.ts`: retried statuses, `Retry-After`,
+   * jittered backoff); unset fields take its defaults, except `limit`. @default { limit: 4 }
+   */
+  retry?: Partial<RetryPolicy>;
+  /** Where retries are logged (debug). @default silentReporter */
+  reporter?: Reporter;
 }
-
-const DEFAULT_RETRY: Required<EmbeddingRetryPolicy> = {
-  limit: 4,
-  statuses: [408, 429, 500, 502, 503, 504],
-  baseDelayMs: 500,
-  maxDelayMs: 20_000,
-};
 
 /**
  * An `Embedder` over an OpenAI-compatible `POST {baseUrl}/v1/embeddings` endpoint (OpenAI, vLLM,
- * llama.cpp server, TEI, Ollama). Vectors are L2-normalised here, since servers differ on that.
+ * llama.cpp server, TEI, Ollama), through the HTTP client of the OpenAI-compatible LLM provider. Vectors
+ * are L2-normalised here, since servers differ on that.
  *
  * @throws EvaluationError when the endpoint cannot be reached, answers an error, or returns malformed data.
  * @example const e = await createOpenAIEmbedder('http://localhost:8080', 'nomic-embed-text');
@@ -54,23 +47,70 @@ export async function createOpenAIEmbedder(
   const e = new OpenAIEmbedder(baseUrl, model, options, options.dimensions ?? 0);
   if (options.dimensions) return e;
   const [probe] = await e.request(['dimension probe']);
-  return new OpenAIEmbedder(baseUrl, model, options, (probe as Float32Array).length);
+  return e.withDimensions((probe as Float32Array).length);
 }
+
+/**
+ * The same embedder named by an `openai:BASE_URL#model` spec (as `--embedder` and `--model` take it),
+ * sending Gecko's unified format unless `format` says otherwise, with the key read from `apiKeyEnv`.
+ */
+export const OpenAiEmbedder = {
+  /**
+   * @throws UsageError for a malformed spec; EvaluationError when the endpoint fails or answers malformed data.
+   * @example const e = await OpenAiEmbedder.create('openai:http://127.0.0.1:8000/v1#bge-small');
+   */
+  async create(
+    spec: string,
+    options: OpenAIEmbedderOptions & {
+      /** Environment variable holding the API key. @default 'OPENAI_API_KEY' */
+      apiKeyEnv?: string;
+      /** Names the spec in a usage error. @default 'embedder spec' */
+      what?: string;
+    } = {},
+  ): Promise<Embedder> {
+    const { apiKeyEnv, what, ...rest } = options;
+    const { baseUrl, model } = parseOpenAiSpec(spec, what ?? 'embedder spec');
+    return createOpenAIEmbedder(baseUrl, model, {
+      ...rest,
+      format: rest.format ?? 'gecko',
+      apiKey: rest.apiKey ?? process.env[apiKeyEnv ?? 'OPENAI_API_KEY'],
+    });
+  },
+};
 
 class OpenAIEmbedder implements Embedder {
   readonly id: string;
   readonly dimensions: number;
+  readonly #root: string;
   readonly #url: string;
   readonly #model: string;
   readonly #opts: OpenAIEmbedderOptions;
+  readonly #http: HttpClient;
 
-  constructor(baseUrl: string, model: string, options: OpenAIEmbedderOptions, dimensions: number) {
+  constructor(
+    baseUrl: string,
+    model: string,
+    options: OpenAIEmbedderOptions,
+    dimensions: number,
+    http?: HttpClient,
+  ) {
     const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.#root = root;
     this.#url = `${root}/v1/embeddings`;
     this.#model = model;
     this.#opts = options;
     this.dimensions = dimensions;
     this.id = `openai:${root}#${model}${options.format === 'gecko' ? '+gecko-format' : ''}`;
+    this.#http =
+      http ??
+      new HttpClient({
+        baseUrl: root,
+        apiKey: options.apiKey ?? process.env.OPENAI_API_KEY,
+        concurrency: Math.max(1, options.concurrency ?? 8),
+        timeoutMs: options.timeoutMs ?? 60_000,
+        retry: resolveRetryPolicy({ limit: 4, ...options.retry }),
+        reporter: options.reporter,
+      });
   }
 
   async embed(inputs: readonly EmbedInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
@@ -83,57 +123,31 @@ class OpenAIEmbedder implements Embedder {
     return vecs.map((v) => (options.dimensions ? normalized(v, options.dimensions) : v));
   }
 
-  /** @internal One request with retries; returns normalised vectors in input order. */
-  async request(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
-    const retry = { ...DEFAULT_RETRY, ...this.#opts.retry };
-    const doFetch = this.#opts.fetch ?? globalThis.fetch;
-    const key = this.#opts.apiKey ?? process.env.OPENAI_API_KEY;
-    for (let attempt = 0; ; attempt++) {
-      let res: Response;
-      try {
-        const timeout = AbortSignal.timeout(this.#opts.timeoutMs ?? 60_000);
-        res = await doFetch(this.#url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-          body: JSON.stringify({ model: this.#model, input: texts }),
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-      } catch (e) {
-        signal?.throwIfAborted();
-        if (attempt < retry.limit) {
-          await sleep(backoff(attempt, retry), signal);
-          continue;
-        }
-        const cause = (e as { cause?: { code?: string } }).cause;
-        throw new EvaluationError(
-          this.id,
-          `cannot reach ${this.#url} (${cause?.code ?? (e as Error).message})`,
-          {
-            cause: e,
-          },
-        );
-      }
-      if (res.ok) return this.#parse(await res.text(), texts.length);
-      const body = (await res.text()).slice(0, 300);
-      if (attempt < retry.limit && retry.statuses.includes(res.status)) {
-        const after = retryAfterMs(res.headers.get('retry-after'));
-        await sleep(Math.min(after ?? backoff(attempt, retry), retry.maxDelayMs), signal);
-        continue;
-      }
-      throw new EvaluationError(this.id, `POST ${this.#url} answered HTTP ${res.status}: ${body}`, {
-        code: 'EMBED_HTTP',
-      });
-    }
+  /** @internal The same endpoint with a known vector size, over the same client (its sockets, its limit). */
+  withDimensions(dimensions: number): OpenAIEmbedder {
+    return new OpenAIEmbedder(this.#root, this.#model, this.#opts, dimensions, this.#http);
   }
 
-  #parse(text: string, expected: number): Float32Array[] {
-    let json: { data?: { embedding?: unknown; index?: unknown }[] };
+  /** @internal One request (retried by the client's policy); returns normalised vectors in input order. */
+  async request(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+    let json: unknown;
     try {
-      json = JSON.parse(text);
-    } catch {
-      throw new EvaluationError(this.id, `response is not JSON: ${text.slice(0, 200)}`);
+      json = await this.#http.postJson('/v1/embeddings', { model: this.#model, input: texts }, signal);
+    } catch (e) {
+      throw isProviderHttpError(e) ? this.#httpError(e) : e;
     }
-    const data = json.data;
+    return this.#parse(json, texts.length);
+  }
+
+  /** The client's error as the evaluator's, naming the embedder; no status means nothing answered. */
+  #httpError(e: ProviderHttpError): EvaluationError {
+    if (e.status === undefined)
+      return new EvaluationError(this.id, `cannot reach ${this.#url} (${e.message})`, { cause: e });
+    return new EvaluationError(this.id, e.message, { code: 'EMBED_HTTP', cause: e });
+  }
+
+  #parse(json: unknown, expected: number): Float32Array[] {
+    const data = (json as { data?: { embedding?: unknown; index?: unknown }[] } | null)?.data;
     if (!Array.isArray(data) || data.length !== expected)
       throw new EvaluationError(
         this.id,
@@ -154,27 +168,4 @@ class OpenAIEmbedder implements Embedder {
     });
     return out;
   }
-}
-
-function backoff(attempt: number, r: Required<EmbeddingRetryPolicy>): number {
-  const base = Math.min(r.baseDelayMs * 2 ** attempt, r.maxDelayMs);
-  return base * (0.5 + Math.random());
-}
-
-function retryAfterMs(h: string | null): number | null {
-  if (!h) return null;
-  const s = Number(h);
-  if (Number.isFinite(s)) return Math.max(0, s * 1000);
-  const t = Date.parse(h);
-  return Number.isNaN(t) ? null : Math.max(0, t - Date.now());
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    });
-  });
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { UsageError } from '../../../src/errors/UsageError.js';
 import { EvaluationError } from '../../../src/eval/EvaluationError.js';
 import { CachedEmbedder } from '../../../src/eval/embedders/CachedEmbedder.js';
 import { HashedBowEmbedder } from '../../../src/eval/embedders/HashedBowEmbedder.js';
-import { createOpenAIEmbedder } from '../../../src/eval/embedders/OpenAIEmbedder.js';
+import { createOpenAIEmbedder, OpenAiEmbedder } from '../../../src/eval/embedders/OpenAIEmbedder.js';
 import { plainText } from '../../../src/eval/embedders/plainText.js';
 import { loadTransformersEmbedder } from '../../../src/eval/embedders/TransformersEmbedder.js';
 import { createTaskEncoders } from '../../../src/eval/encoder.js';
@@ -145,6 +146,48 @@ describe('OpenAI-compatible embedder', () => {
     await expect(createOpenAIEmbedder(server.baseUrl, 'fake')).rejects.toThrow(/not an array of numbers/);
     server.route('/v1/embeddings', () => ({ json: { data: [] } }));
     await expect(createOpenAIEmbedder(server.baseUrl, 'fake')).rejects.toThrow(/expected "data" with 1/);
+  });
+
+  it("retry waits leave no abort listener behind on the caller's signal", async () => {
+    // Two 503s with Retry-After: 0, then an answer: two waits between attempts on one signal.
+    server = await startOpenAIServer({
+      faults: (req) =>
+        req.path === '/v1/embeddings' && req.routeSeq <= 2
+          ? { kind: 'status', status: 503, retryAfter: '0' }
+          : undefined,
+    });
+    const e = await createOpenAIEmbedder(server.baseUrl, 'fake', { dimensions: 8 });
+    const ac = new AbortController();
+    for (let i = 0; i < 3; i++) await e.embed([`text ${i}`], { signal: ac.signal });
+    expect(server.count('/v1/embeddings')).toBe(5);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('an abort during a retry wait stops the call at once', async () => {
+    server = await startOpenAIServer({
+      faults: (req) =>
+        req.path === '/v1/embeddings' ? { kind: 'status', status: 503, retryAfter: '30' } : undefined,
+    });
+    const e = await createOpenAIEmbedder(server.baseUrl, 'fake', { dimensions: 8 });
+    const ac = new AbortController();
+    const call = e.embed(['x'], { signal: ac.signal });
+    while (server.count('/v1/embeddings') === 0) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    await expect(call).rejects.toThrow(/cancelled/);
+    expect(server.count('/v1/embeddings')).toBe(1);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
+  it("a spec names the same embedder, sending Gecko's format by default", async () => {
+    server = await startOpenAIServer();
+    const e = await OpenAiEmbedder.create(`openai:${server.baseUrl}#fake`, { dimensions: 8 });
+    expect(e.id).toBe(`openai:${server.baseUrl.replace(/\/v1$/, '')}#fake+gecko-format`);
+    expect(Object.getPrototypeOf(e)).toBe(
+      Object.getPrototypeOf(await createOpenAIEmbedder(server.baseUrl, 'fake', { dimensions: 8 })),
+    );
+    await expect(OpenAiEmbedder.create('openai:localhost:8080#m')).rejects.toThrow(
+      /embedder spec "openai:localhost:8080#m" must look like openai:http\(s\):\/\/host:port\/v1#model-name/,
+    );
   });
 
   it('an unreachable endpoint is an EvaluationError after the retries', async () => {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Corpus } from '../../../corpus/Corpus.js';
 import { UsageError } from '../../../errors/UsageError.js';
+import { OpenAiEmbedder } from '../../../eval/embedders/OpenAIEmbedder.js';
 import { DenseRetriever } from '../../../fret/retrieve/DenseRetriever.js';
-import { OpenAiEmbedder } from '../../../fret/retrieve/OpenAiEmbedder.js';
 import { trainQuickStudent } from '../../../fret/retrieve/quickStudent.js';
 import {
   Bm25Retriever,
