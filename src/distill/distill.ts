@@ -8,6 +8,7 @@ import { generateQueries } from '../fret/generate.js';
 import { createJudge } from '../fret/judge/createJudge.js';
 import { minePairs } from '../fret/mine.js';
 import type { PromptTemplate } from '../fret/prompts.js';
+import { parseNegativeRule } from '../fret/selection.js';
 import { FretStore } from '../fret/store.js';
 import { type CachedLanguageModel, withLlmCache } from '../llm/cache/withLlmCache.js';
 import { createLanguageModel } from '../llm/modelSpec.js';
@@ -20,7 +21,7 @@ import type { DistillConfig } from './config.js';
 import { splitFret, writeHeldOutTask, writePairs } from './data.js';
 import { type EvalResults, evaluateStudent, type ScoreRow } from './evaluate.js';
 import { corpusFingerprint, fileOrDirHash, onceFileHasher, planActions, stageInputs } from './inputs.js';
-import { parseNegative, parseSourceSpec } from './parse.js';
+import { parseSourceSpec } from './parse.js';
 import { type DistillPlan, estimatePlan } from './plan.js';
 import { readSvg, renderDistillReport } from './report.js';
 import { inputHash, type StageName, type StageRecord, StageRunner } from './stages.js';
@@ -171,7 +172,7 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
       const s = await minePairs(corpus, judge, {
         run: runName,
         candidates: config.mine.candidates,
-        negative: parseNegative(config.mine.negative),
+        negative: parseNegativeRule(config.mine.negative, 'mine.negative'),
         concurrency: config.mine.concurrency,
         reporter,
         ...(options.signal ? { signal: options.signal } : {}),

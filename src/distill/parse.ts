@@ -1,5 +1,4 @@
 import { UsageError } from '../errors/UsageError.js';
-import type { NegativeRule } from '../fret/selection.js';
 import { SOURCE_KINDS, type SourceKind, type SourceSpec } from '../train/data/types.js';
 
 /**
@@ -22,13 +21,4 @@ export function parseSourceSpec(spec: string, name = 'train.extra'): SourceSpec 
   }
   if (!rest) throw new UsageError(`${name} needs a path, got "${spec}"`);
   return { path: rest, ...(kind ? { kind } : {}), ...(weight !== undefined ? { weight } : {}) };
-}
-
-/** Parses the hard-negative rule `nth | nth:K | random | none`. */
-export function parseNegative(value: string): NegativeRule {
-  if (value === 'nth') return { kind: 'nth' };
-  if (value === 'random' || value === 'none') return { kind: value };
-  const m = /^nth:(\d+)$/.exec(value);
-  if (m && Number(m[1]) >= 2) return { kind: 'nth', nth: Number(m[1]) };
-  throw new UsageError(`mine.negative must be nth, nth:K (K >= 2), random or none, got "${value}"`);
 }

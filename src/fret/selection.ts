@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/UsageError.js';
 import { hash32 } from './random.js';
 
 /**
@@ -7,6 +8,22 @@ import { hash32 } from './random.js';
  * - `none`: no negative.
  */
 export type NegativeRule = { kind: 'nth'; nth?: number } | { kind: 'random' } | { kind: 'none' };
+
+/**
+ * Parses a rule as `--negative` and distill's `mine.negative` spell it: `nth | nth:K | random | none`.
+ * @param name the option or setting named in the error.
+ * @throws UsageError naming `name` and the accepted forms.
+ * @example parseNegativeRule('nth:10'); // { kind: 'nth', nth: 10 }
+ */
+export function parseNegativeRule(value: string, name = '--negative'): NegativeRule {
+  if (value === 'nth') return { kind: 'nth' };
+  if (value === 'random' || value === 'none') return { kind: value };
+  const m = /^nth:(\d+)$/.exec(value);
+  if (m && Number(m[1]) >= 2) return { kind: 'nth', nth: Number(m[1]) };
+  throw new UsageError(
+    `${name} must be nth (the N-th ranked), nth:K (K >= 2), random or none, got "${value}"`,
+  );
+}
 
 /** What {@link selectPair} chose, as indices into the candidate list (not ranks). */
 export interface PairSelection {

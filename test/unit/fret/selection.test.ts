@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { relabelStats, selectPair } from '../../../src/fret/selection.js';
+import { UsageError } from '../../../src/errors/UsageError.js';
+import { parseNegativeRule, relabelStats, selectPair } from '../../../src/fret/selection.js';
 import { formatShard, inShard, parseShard, shardOf } from '../../../src/fret/shard.js';
 
 describe('hard-negative rules', () => {
@@ -66,5 +67,23 @@ describe('shard partition', () => {
     // Machines must agree on the partition: pinned values guard against an accidental change of hash.
     expect(shardOf('4983', 4)).toBe(0);
     expect(shardOf('doc-0', 7)).toBe(3);
+  });
+});
+
+describe('parseNegativeRule', () => {
+  it('reads the four forms that --negative and mine.negative accept', () => {
+    expect(parseNegativeRule('nth')).toEqual({ kind: 'nth' });
+    expect(parseNegativeRule('nth:10')).toEqual({ kind: 'nth', nth: 10 });
+    expect(parseNegativeRule('random')).toEqual({ kind: 'random' });
+    expect(parseNegativeRule('none')).toEqual({ kind: 'none' });
+  });
+  it('rejects rank 1 and other spellings, naming the option or setting', () => {
+    for (const bad of ['nth:1', 'nth:', 'first', 'NTH'])
+      expect(() => parseNegativeRule(bad, 'mine.negative')).toThrow(
+        new UsageError(
+          `mine.negative must be nth (the N-th ranked), nth:K (K >= 2), random or none, got "${bad}"`,
+        ),
+      );
+    expect(() => parseNegativeRule('x')).toThrow(/^--negative must be/);
   });
 });

@@ -7,11 +7,11 @@ import { createJudge } from '../../../fret/judge/createJudge.js';
 import { DEFAULT_LABELS } from '../../../fret/judge/LlmJudge.js';
 import { DEFAULT_MINE } from '../../../fret/mine.js';
 import type { Retriever } from '../../../fret/retrieve/Retriever.js';
-import type { NegativeRule } from '../../../fret/selection.js';
+import { type NegativeRule, parseNegativeRule } from '../../../fret/selection.js';
 import { parseShard, type Shard } from '../../../fret/shard.js';
 import type { Reporter } from '../../../util/Reporter.js';
 import { parsePositiveInt } from '../../context.js';
-import { openRetriever, parseNegativeRule, parseNumber } from './resources.js';
+import { openRetriever, parseNumber } from './resources.js';
 
 /** The options that define a mining job: shared by `fret mine` and `fret export-batch --stage mine`. */
 export interface MineJobArgs {

@@ -10,7 +10,6 @@ import {
   type LexicalQueryText,
   type Retriever,
 } from '../../../fret/retrieve/Retriever.js';
-import type { NegativeRule } from '../../../fret/selection.js';
 import { offlineModel } from '../../../llm/cache/offlineModel.js';
 import { type CachedLanguageModel, withLlmCache } from '../../../llm/cache/withLlmCache.js';
 import { createLanguageModel } from '../../../llm/modelSpec.js';
@@ -118,17 +117,6 @@ export async function openRetriever(
   const embedder = await openEmbedder(args.embedder, args.embedderKeyEnv, reporter);
   const dense = await DenseRetriever.open(corpus, embedder, { reporter });
   return kind === 'dense' ? dense : new HybridRetriever(bm25, dense, { k: args.rrfK });
-}
-
-/** Parses `--negative nth|nth:K|random|none`. */
-export function parseNegativeRule(value: string): NegativeRule {
-  if (value === 'nth') return { kind: 'nth' };
-  if (value === 'random' || value === 'none') return { kind: value };
-  const m = /^nth:(\d+)$/.exec(value);
-  if (m && Number(m[1]) >= 2) return { kind: 'nth', nth: Number(m[1]) };
-  throw new UsageError(
-    `--negative must be nth (the N-th ranked), nth:K (K >= 2), random or none, got "${value}"`,
-  );
 }
 
 /** Parses a number option (finite, optionally non-negative). */

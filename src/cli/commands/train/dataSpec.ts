@@ -10,15 +10,6 @@ export function parseDataSpec(spec: string): SourceSpec {
   return parseSourceSpec(spec, '--data');
 }
 
-/** Parses a comma-separated list of positive integers (Matryoshka dimensions). */
-export function parseIntList(name: string, value: string): number[] {
-  const out = value.split(',').map((s) => Number(s.trim()));
-  if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new UsageError(`${name} must be a comma-separated list of positive integers, got "${value}"`);
-  }
-  return out;
-}
-
 /** Parses a comma-separated list of non-negative numbers (Matryoshka weights). */
 export function parseNumberList(name: string, value: string): number[] {
   const out = value.split(',').map((s) => Number(s.trim()));

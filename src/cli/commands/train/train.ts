@@ -20,9 +20,9 @@ import { devEvaluatorFromSpec } from '../../../train/devEvaluators.js';
 import type { DecaySchedule } from '../../../train/optim/schedule.js';
 import { MAX_BATCH_SIZE } from '../../../train/options.js';
 import { trainStaticModel } from '../../../train/trainStaticModel.js';
-import { contextFrom, parsePositiveInt } from '../../context.js';
+import { contextFrom, parsePositiveInt, parsePositiveIntList } from '../../context.js';
 import { parseNumber } from '../fret/resources.js';
-import { parseDataSpec, parseIntList, parseNumberList, parsePositiveNumber } from './dataSpec.js';
+import { parseDataSpec, parseNumberList, parsePositiveNumber } from './dataSpec.js';
 import { trainProgress } from './progress.js';
 
 interface TrainArgs {
@@ -168,7 +168,7 @@ export function registerTrainCommand(program: Command): void {
       ctx.reporter.info(
         `data: ${ds.anchor.length} examples, ${ds.texts.length} distinct texts, tasks: ${ds.taskNames.join(', ')}`,
       );
-      const dims = a.matryoshka ? parseIntList('--matryoshka', a.matryoshka) : undefined;
+      const dims = a.matryoshka ? parsePositiveIntList('--matryoshka', a.matryoshka) : undefined;
       const progress = trainProgress(ctx.verbosity === 'quiet');
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
