@@ -79,10 +79,8 @@ describe('classification golden: binary, 32 samples per label (numpy + scikit-le
     expect(sel).toEqual(golden.selections);
   });
 
-  it('scores what scikit-learn scores on those samples, experiment by experiment', async () => {
-    const gen =
-      (golden.sklearn as string).startsWith('1.2') || golden.sklearn.startsWith('1.3') ? '1.2' : '1.4+';
-    const r = await evaluateClassification(
+  const evaluate = (sklearn: '1.2' | '1.4+') =>
+    evaluateClassification(
       { type: 'Classification', text: train.text, label: train.label } as SplitDataOf<'Classification'>,
       { type: 'Classification', text: test.text, label: test.label } as SplitDataOf<'Classification'>,
       {
@@ -94,9 +92,19 @@ describe('classification golden: binary, 32 samples per label (numpy + scikit-le
         n_experiments: golden.n_experiments,
       },
       tableEncoder(vectors, golden.data.dims),
-      { sklearn: gen, seed: golden.seed },
+      { sklearn, seed: golden.seed },
     );
+
+  it('scores what scikit-learn scores on those samples, experiment by experiment', async () => {
+    const gen =
+      (golden.sklearn as string).startsWith('1.2') || golden.sklearn.startsWith('1.3') ? '1.2' : '1.4+';
+    const r = await evaluate(gen);
     expect(r.perExperiment.map((m) => m.accuracy)).toEqual(golden.accuracies);
     expect(r.scores.accuracy).toBeCloseTo(golden.accuracy, 12);
+  });
+
+  it("the default '1.4+' binary path matches scikit-learn 1.4's objective run through scipy's L-BFGS-B", async () => {
+    const r = await evaluate('1.4+');
+    expect(r.perExperiment.map((m) => m.accuracy)).toEqual(golden.sklearn_1_4_objective_via_scipy.accuracies);
   });
 });
