@@ -5,7 +5,8 @@
 # SciFact evaluation half (alone and hybrid with BM25), Banking77 test, PIT2015 test.
 # Usage: scripts/experiments/levers.sh NAME [PRE_ARGS...] [-- FT_ARGS...]
 #   PRE_ARGS go to the pre-finetuning `gecko train` (extra --data sources, --init, --token-weights ...),
-#   FT_ARGS to the fine-tuning one. Env: DATA (../shared/data), OUT (.scratch/levers), SEED (42), DIM (256).
+#   FT_ARGS to the fine-tuning one. Env: DATA (../shared/data), OUT (.scratch/levers), SEED (42), DIM (256),
+#   REUSE_PRE=1 keeps an existing $OUT/NAME/pre model (reruns only fine-tuning and evaluation).
 # Prints one JSON line of scores; everything else stays under $OUT/$NAME.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,10 +35,12 @@ if [[ ! -f $OUT/fret/fret.jsonl ]]; then
     --judge qrels:"$OUT/split/train-half.qrels.tsv" --candidates 20 --negative nth --out "$OUT/fret" --quiet
 fi
 
+if [[ -z ${REUSE_PRE:-} || ! -d $R/pre/model ]]; then
 gecko train --vocab "$DATA/vocab/bert-base-uncased-vocab.txt" --dim "$DIM" \
   --data corpus:"$DATA/mteb/SciFact/corpus.jsonl" triplets:"$DATA/pairs/agnews-title-description.jsonl" \
   --pair-format query-document --pre-finetune --matryoshka 256,128,64,32 --epochs 4 --max-length 256 \
   --seed "$SEED" --restart --quiet --out "$R/pre" "${PRE[@]}"
+fi
 gecko train --model "$R/pre/model" \
   --data fret:"$OUT/fret/fret.jsonl" scored-pairs:"$DATA/mteb/STSBenchmark/train.jsonl" \
   classification:"$DATA/mteb/Banking77Classification/train.jsonl" corpus:"$DATA/mteb/SciFact/corpus.jsonl"@0.25 \

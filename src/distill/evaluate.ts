@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { Bm25Retriever } from '../eval/embedders/Bm25Retriever.js';
 import { HybridRetriever } from '../eval/embedders/HybridRetriever.js';
 import { evaluateTask } from '../eval/evaluateTask.js';
-import { promptsFor } from '../eval/prompts.js';
 import { type TaskResult, taskScore, writeResults } from '../eval/results.js';
 import type { TaskDefinition } from '../eval/tasks/defineTask.js';
 import { loadLocalTask } from '../eval/tasks/loadLocalTask.js';
@@ -68,10 +67,8 @@ export async function evaluateStudent(
     student.push(...(await evaluateTask(task, { embedder: model }, { dims, seed: config.seed, reporter })));
     if (config.eval.bm25 && task.metadata.type === 'Retrieval') {
       bm25.push(...(await evaluateTask(task, { lexical: new Bm25Retriever({ reporter }) }, { reporter })));
-      const fused = new HybridRetriever(model, {
-        task: promptsFor(task.metadata).query ?? 'search result',
-        reporter,
-      });
+      // The hybrid's queries get the task's own prompt, as the student's do.
+      const fused = new HybridRetriever(model, { reporter });
       hybrid.push(...(await evaluateTask(task, { lexical: fused }, { reporter })));
     }
   }

@@ -6,6 +6,7 @@ import { openWorkspace } from '../workspace/Workspace.js';
 import { Bm25Retriever } from './embedders/Bm25Retriever.js';
 import { CachedEmbedder } from './embedders/CachedEmbedder.js';
 import { HashedBowEmbedder } from './embedders/HashedBowEmbedder.js';
+import { HybridRetriever } from './embedders/HybridRetriever.js';
 import { createLlamaEmbedder } from './embedders/LlamaEmbedder.js';
 import { OpenAiEmbedder } from './embedders/OpenAIEmbedder.js';
 import type { TextFormat } from './embedders/plainText.js';
@@ -29,6 +30,8 @@ export interface OpenEvalModelOptions {
  * - `llama:FILE.gguf` or `llama:hf:org/repo/file.gguf`: a GGUF model's embeddings through node-llama-cpp
  *   (an embedding GGUF, or a generative LLM with last-token pooling); `close()` frees it;
  * - `hashed-bow[:DIMS]`: the feature-hashing bag-of-words baseline;
+ * - `hybrid:SPEC`: BM25 fused with the embedder SPEC by reciprocal rank (Retrieval tasks only), what
+ *   `/v1/search` serves by default;
  * - anything else: a gecko static model folder (or hub id) for `loadStaticModel`.
  * Embedders are wrapped in the workspace embedding cache when `cacheWorkspace` is set.
  *
@@ -40,6 +43,19 @@ export async function openEvalModel(
   options: OpenEvalModelOptions = {},
 ): Promise<EvalModel & { close(): void | Promise<void> }> {
   if (spec === 'bm25') return { lexical: new Bm25Retriever({ reporter: options.reporter }), close() {} };
+  if (spec.startsWith('hybrid:')) {
+    const inner = await openEvalModel(spec.slice('hybrid:'.length), options);
+    if (!('embedder' in inner)) {
+      await inner.close();
+      throw new UsageError(
+        `--model ${spec}: the hybrid's dense side must be an embedder, e.g. hybrid:./model`,
+      );
+    }
+    return {
+      lexical: new HybridRetriever(inner.embedder, options.reporter ? { reporter: options.reporter } : {}),
+      close: () => inner.close(),
+    };
+  }
   let embedder: Embedder;
   let dispose: (() => Promise<void>) | undefined;
   if (spec.startsWith('openai:')) {

@@ -4,11 +4,13 @@ import type { Embedder } from '../../model/Embedder.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
 import type { LexicalRetriever } from '../evaluators/retrieval.js';
 import type { Run } from '../metrics/trecEval.js';
+import { promptsFor } from '../prompts.js';
+import type { TaskMetadata } from '../tasks/schema.js';
 import type { RetrievalDoc } from '../tasks/taskData.js';
 import { Bm25Retriever } from './Bm25Retriever.js';
 
 export interface HybridRetrieverOptions {
-  /** Query task string for Gecko's unified format. @default 'search result' */
+  /** Query task string for Gecko's unified format. @default the evaluated task's query prompt, else 'search result' */
   task?: string;
   /** Matryoshka size of the dense side. @default the embedder's full size */
   dimensions?: number;
@@ -38,6 +40,7 @@ export class HybridRetriever implements LexicalRetriever {
     corpus: readonly RetrievalDoc[],
     queries: { id: string; text: string }[],
     k: number,
+    task?: TaskMetadata,
   ): Promise<Run> {
     const reporter = this.#options.reporter ?? silentReporter;
     const lexical = await new Bm25Retriever({ reporter }).retrieve(corpus, queries, k);
@@ -48,7 +51,11 @@ export class HybridRetriever implements LexicalRetriever {
     );
     const qs = await this.#embedder.embed(
       queries.map((q) => q.text),
-      { kind: 'query', task: this.#options.task ?? 'search result', ...(dims ? { dimensions: dims } : {}) },
+      {
+        kind: 'query',
+        task: this.#options.task ?? (task ? promptsFor(task).query : undefined) ?? 'search result',
+        ...(dims ? { dimensions: dims } : {}),
+      },
     );
     const d = docs[0]?.length ?? 0;
     const table = new Float32Array(docs.length * d);

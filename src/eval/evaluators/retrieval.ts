@@ -6,10 +6,18 @@ import type { TaskMetadata } from '../tasks/schema.js';
 import type { RetrievalDoc, SplitDataOf } from '../tasks/taskData.js';
 import { denseTopK } from './denseSearch.js';
 
-/** A lexical (non-embedding) retriever such as BM25: returns the top `k` docs per query, higher = better. */
+/**
+ * A retriever that ranks the corpus itself, such as BM25 or the BM25 + dense hybrid: returns the top `k`
+ * docs per query, higher = better. `task` is the task being evaluated (for its query prompt).
+ */
 export interface LexicalRetriever {
   readonly id: string;
-  retrieve(corpus: readonly RetrievalDoc[], queries: { id: string; text: string }[], k: number): Promise<Run>;
+  retrieve(
+    corpus: readonly RetrievalDoc[],
+    queries: { id: string; text: string }[],
+    k: number,
+    task?: TaskMetadata,
+  ): Promise<Run>;
 }
 
 /** mteb's top_k: max of its k values. */
@@ -36,7 +44,7 @@ export async function evaluateRetrieval(
         `${model.lexical.id} cannot rerank candidate lists (top_ranked); use an embedding model`,
         { code: 'UNSUPPORTED' },
       );
-    run = await model.lexical.retrieve(data.corpus, queries, RETRIEVAL_TOP_K);
+    run = await model.lexical.retrieve(data.corpus, queries, RETRIEVAL_TOP_K, meta);
   } else {
     run = await denseRun(data, queries, model.encoder);
   }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Bm25Retriever } from '../../../src/eval/embedders/Bm25Retriever.js';
 import { HashedBowEmbedder } from '../../../src/eval/embedders/HashedBowEmbedder.js';
 import { HybridRetriever } from '../../../src/eval/embedders/HybridRetriever.js';
+import { openEvalModel } from '../../../src/eval/openModel.js';
+import type { TaskMetadata } from '../../../src/eval/tasks/schema.js';
 import { RRF_K } from '../../../src/index/CorpusSearcher.js';
+import type { Embedder } from '../../../src/model/Embedder.js';
 
 const corpus = [
   { id: 'd1', title: 'geckos', text: 'geckos climb walls with sticky toe pads' },
@@ -40,5 +43,32 @@ describe('HybridRetriever', () => {
       expect(run.q1![d.id] ?? 0).toBeCloseTo(expected, 6);
     }
     expect(Object.keys(run.q1!)[0]).toBe('d1');
+  });
+});
+
+describe('hybrid:SPEC models', () => {
+  it("embed queries with the evaluated task's prompt unless one is given", async () => {
+    const seen: (string | undefined)[] = [];
+    const inner = new HashedBowEmbedder({ dimensions: 16 });
+    const spy: Embedder = {
+      id: 'spy',
+      dimensions: 16,
+      embed: (texts, o) => {
+        if (o?.kind === 'query') seen.push(o.task);
+        return inner.embed(texts, o);
+      },
+    };
+    const meta = { name: 'Claims', type: 'Retrieval', prompt: 'fact checking' } as TaskMetadata;
+    await new HybridRetriever(spy).retrieve(corpus, queries, 2, meta);
+    await new HybridRetriever(spy).retrieve(corpus, queries, 2);
+    await new HybridRetriever(spy, { task: 'question answering' }).retrieve(corpus, queries, 2, meta);
+    expect(seen).toEqual(['fact checking', 'search result', 'question answering']);
+  });
+
+  it('open as a retriever over BM25 and the inner embedder; the inner spec must give vectors', async () => {
+    const m = await openEvalModel('hybrid:hashed-bow:32');
+    expect('lexical' in m && m.lexical.id).toBe('hybrid(bm25,hashed-bow:32+bigrams)');
+    await m.close();
+    await expect(openEvalModel('hybrid:bm25')).rejects.toThrow(/dense side must be an embedder/);
   });
 });

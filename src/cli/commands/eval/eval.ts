@@ -37,7 +37,7 @@ export function registerEvalCommand(program: Command): void {
     )
     .requiredOption(
       '-m, --model <spec>',
-      'model folder | bm25 | openai:URL#model | transformers:DIR | llama:FILE.gguf | hashed-bow[:DIMS]',
+      'model folder | bm25 | hybrid:SPEC (BM25 + SPEC fused, Retrieval) | openai:URL#model | transformers:DIR | llama:FILE.gguf | hashed-bow[:DIMS]',
     )
     .option('-t, --tasks <names>', 'comma-separated task names (default: every task folder under --data)')
     .option('-d, --data <dir>', 'folder of task folders (task.json + split files); default $GECKO_DATA/mteb')
