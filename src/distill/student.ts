@@ -7,9 +7,8 @@ import { loadStaticModel } from '../model/formats/loadStaticModel.js';
 import { saveStaticModel } from '../model/formats/saveStaticModel.js';
 import { StaticModel } from '../model/StaticModel.js';
 import { Tokenizer } from '../model/tokenizer/Tokenizer.js';
+import { readTokenizerFile, tokenizerFromVocabFile } from '../model/tokenizer/tokenizerFiles.js';
 import { trainWordPiece } from '../model/tokenizer/trainWordPiece.js';
-import { readVocabFile } from '../model/tokenizer/vocabFile.js';
-import { wordPieceTokenizerJson } from '../model/tokenizer/wordPieceJson.js';
 import { buildDataset } from '../train/data/Dataset.js';
 import { readSource } from '../train/data/readers.js';
 import type { SourceSpec } from '../train/data/types.js';
@@ -29,13 +28,13 @@ export async function studentTokenizer(
   if (s.tokenizer) {
     if (!existsSync(s.tokenizer)) throw new InputError({ file: s.tokenizer }, 'student.tokenizer not found');
     return {
-      tokenizer: Tokenizer.fromJSON(JSON.parse(readFileSync(s.tokenizer, 'utf8')), s.tokenizer),
+      tokenizer: readTokenizerFile(s.tokenizer),
       source: s.tokenizer,
     };
   }
   if (s.vocab) {
     if (!existsSync(s.vocab)) throw new InputError({ file: s.vocab }, 'student.vocab not found');
-    const tokenizer = Tokenizer.fromJSON(wordPieceTokenizerJson(readVocabFile(s.vocab)), s.vocab);
+    const tokenizer = tokenizerFromVocabFile(s.vocab);
     return { tokenizer, source: s.vocab };
   }
   const texts: string[] = [];

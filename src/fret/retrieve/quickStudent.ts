@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Corpus } from '../../corpus/Corpus.js';
 import { UsageError } from '../../errors/UsageError.js';
 import { loadStaticModel } from '../../model/formats/loadStaticModel.js';
 import { StaticModel } from '../../model/StaticModel.js';
 import { Tokenizer } from '../../model/tokenizer/Tokenizer.js';
+import { readTokenizerFile } from '../../model/tokenizer/tokenizerFiles.js';
 import { trainWordPiece } from '../../model/tokenizer/trainWordPiece.js';
 import { formatDocument, formatQuery } from '../../model/unifiedFormat.js';
 import { buildDataset } from '../../train/data/Dataset.js';
@@ -68,7 +69,7 @@ export async function trainQuickStudent(corpus: Corpus, options: QuickStudentOpt
     });
   }
   const tokenizer = options.tokenizerFile
-    ? Tokenizer.fromJSON(JSON.parse(readFileSync(options.tokenizerFile, 'utf8')), options.tokenizerFile)
+    ? readTokenizerFile(options.tokenizerFile)
     : Tokenizer.fromJSON(
         trainWordPiece(corpusTexts(corpus, examples), {
           vocabSize: options.vocabSize ?? 8000,

@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openTeacherEmbedder } from '../../../distill/teacherInit.js';
 import { UsageError } from '../../../errors/UsageError.js';
 import { saveStaticModel } from '../../../model/formats/saveStaticModel.js';
 import { countTokens, DEFAULT_SIF_COEFFICIENT } from '../../../model/init/sifWeights.js';
 import { distillVocabulary } from '../../../model/init/vocabDistill.js';
-import { Tokenizer } from '../../../model/tokenizer/Tokenizer.js';
-import { readVocabFile } from '../../../model/tokenizer/vocabFile.js';
-import { wordPieceTokenizerJson } from '../../../model/tokenizer/wordPieceJson.js';
+import type { Tokenizer } from '../../../model/tokenizer/Tokenizer.js';
+import { readTokenizerFile, tokenizerFromVocabFile } from '../../../model/tokenizer/tokenizerFiles.js';
 import { openWorkspace } from '../../../workspace/Workspace.js';
 import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
 import { parseNumber } from '../fret/resources.js';
@@ -66,10 +65,10 @@ export function registerInitTeacherCommand(init: Command): void {
       if (a.tokenizer && a.vocab) throw new UsageError('give --tokenizer or --vocab, not both');
       if (a.tokenizer) {
         if (!existsSync(a.tokenizer)) throw new UsageError(`--tokenizer ${a.tokenizer} does not exist`);
-        tokenizer = Tokenizer.fromJSON(JSON.parse(readFileSync(a.tokenizer, 'utf8')), a.tokenizer);
+        tokenizer = readTokenizerFile(a.tokenizer);
       } else if (a.vocab) {
         if (!existsSync(a.vocab)) throw new UsageError(`--vocab ${a.vocab} does not exist`);
-        tokenizer = Tokenizer.fromJSON(wordPieceTokenizerJson(readVocabFile(a.vocab)), a.vocab);
+        tokenizer = tokenizerFromVocabFile(a.vocab);
       } else
         throw new UsageError('give the student vocabulary: --tokenizer tokenizer.json or --vocab vocab.txt');
       const counts = a.corpus

@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../../errors/UsageError.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
 import { cooccurrenceTable } from '../../../model/init/cooccurrence.js';
 import { StaticModel } from '../../../model/StaticModel.js';
-import { Tokenizer } from '../../../model/tokenizer/Tokenizer.js';
-import { readVocabFile } from '../../../model/tokenizer/vocabFile.js';
-import { wordPieceTokenizerJson } from '../../../model/tokenizer/wordPieceJson.js';
+import type { Tokenizer } from '../../../model/tokenizer/Tokenizer.js';
+import { readTokenizerFile, tokenizerFromVocabFile } from '../../../model/tokenizer/tokenizerFiles.js';
 import { unformat } from '../../../model/unifiedFormat.js';
 import { buildDataset } from '../../../train/data/Dataset.js';
 import { readSource } from '../../../train/data/readers.js';
@@ -250,9 +249,9 @@ async function initialModel(
   let tokenizer: Tokenizer;
   if (a.tokenizer) {
     if (!existsSync(a.tokenizer)) throw new UsageError(`--tokenizer ${a.tokenizer} does not exist`);
-    tokenizer = Tokenizer.fromJSON(JSON.parse(readFileSync(a.tokenizer, 'utf8')), a.tokenizer);
+    tokenizer = readTokenizerFile(a.tokenizer);
   } else if (a.vocab) {
-    tokenizer = Tokenizer.fromJSON(wordPieceTokenizerJson(readVocabFile(a.vocab)), a.vocab);
+    tokenizer = tokenizerFromVocabFile(a.vocab);
   } else {
     throw new UsageError(
       'give --model to continue training a model, or --tokenizer / --vocab to start a new one',
