@@ -313,7 +313,13 @@ export {
 } from './model/tokenizer/Tokenizer.js';
 export { type TrainWordPieceOptions, trainWordPiece } from './model/tokenizer/trainWordPiece.js';
 export { wordPieceTokenizerJson } from './model/tokenizer/wordPieceJson.js';
-export { DEFAULT_QUERY_TASK, formatDocument, formatInput, formatQuery } from './model/unifiedFormat.js';
+export {
+  DEFAULT_QUERY_TASK,
+  formatDocument,
+  formatInput,
+  formatQuery,
+  isUnifiedFormat,
+} from './model/unifiedFormat.js';
 export {
   createApp,
   type GeckoApp,

@@ -29,6 +29,15 @@ const QUERY_PREFIX = /^task: [^|]*\| query: /;
 const DOCUMENT_PREFIX = /^title: ([^|]*) \| text: /;
 
 /**
+ * Whether `text` already starts with one of the format's prefixes (`task: … | query: ` or
+ * `title: … | text: `): such a text must not be formatted again (the server gets them from clients that
+ * format on their side, e.g. `gecko eval --format gecko` through `openai:`).
+ */
+export function isUnifiedFormat(text: string): boolean {
+  return QUERY_PREFIX.test(text) || DOCUMENT_PREFIX.test(text);
+}
+
+/**
  * The words of a formatted text without the format's own: `task: … | query: x` -> `x`, `title: t | text: x`
  * -> `t x` (`none` titles dropped). For statistics over the content (co-occurrence, token frequencies), where
  * the constant prefix tokens would only add noise. Unformatted text comes back as it is.

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { GeckoError } from '../errors/GeckoError.js';
 import { UsageError } from '../errors/UsageError.js';
 import type { CorpusSearcher } from '../index/CorpusSearcher.js';
@@ -9,6 +10,7 @@ import type { StaticModel } from '../model/StaticModel.js';
 import { clip } from '../util/clip.js';
 import { allowedMethods } from './allowedMethods.js';
 import { createFastEmbeddings } from './fastEmbeddings.js';
+import { createServeMetrics, type ServeMetrics } from './metrics.js';
 import { admission, createServerState, type ServerState } from './middleware/admission.js';
 import { bearerAuth } from './middleware/bearerAuth.js';
 import { receiveBody } from './middleware/receiveBody.js';
@@ -17,6 +19,7 @@ import { createOnError, errorResponse } from './onError.js';
 import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from './options.js';
 import { embeddingsRoute } from './routes/embeddings.js';
 import { healthRoute } from './routes/health.js';
+import { metricsRoute } from './routes/metrics.js';
 import { modelsRoute } from './routes/models.js';
 import { searchRoute } from './routes/search.js';
 
@@ -34,11 +37,17 @@ export interface GeckoApp {
   app: Hono;
   state: ServerState;
   options: ResolvedServeOptions;
+  /** What `GET /metrics` exposes. */
+  metrics: ServeMetrics;
 }
 
+/** Headers a browser page may read from answers (CORS hides all but a few by default). */
+const EXPOSED_HEADERS = ['X-Gecko-Truncated-Inputs', 'Retry-After'];
+
 /**
- * Builds the HTTP app: `GET /health`, and under `/v1` (behind the optional bearer key) `POST /embeddings`,
- * `GET /models`, `POST /search`. Every error leaves through one `onError` in OpenAI's error shape.
+ * Builds the HTTP app: `GET /health`, `GET /metrics`, and under `/v1` (behind the optional bearer key)
+ * `POST /embeddings`, `GET /models`, `POST /search`. Every error leaves through one `onError` in OpenAI's
+ * error shape. With `cors`, hono's CORS middleware answers preflights ahead of the key check.
  *
  * @throws {UsageError} for bad limits.
  * @example
@@ -48,25 +57,46 @@ export function createApp(deps: ServeDeps, serveOptions: ServeOptions = {}): Gec
   const options = resolveServeOptions(serveOptions, deps.model.maxLength);
   const state = createServerState();
   const startedAt = Date.now();
+  const metrics = createServeMetrics(state, { name: options.modelName, dimensions: deps.model.dimensions });
   const v1 = new Hono();
   v1.use('*', requestTimeout({ ms: options.requestTimeoutMs }));
   if (options.apiKey !== null) v1.use('*', bearerAuth({ apiKey: options.apiKey }));
   // The body first, then admission: a request counts against maxConcurrent only once its body is here.
   v1.use('*', receiveBody({ maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs }));
   v1.use('*', admission({ state, maxConcurrent: options.maxConcurrent }));
-  v1.route('/', embeddingsRoute({ model: deps.model, options, state }));
+  v1.route('/', embeddingsRoute({ model: deps.model, options, state, metrics }));
   v1.route(
     '/',
     modelsRoute({ model: deps.model, modelName: options.modelName, created: Math.floor(startedAt / 1000) }),
   );
   v1.route('/', searchRoute({ searcher: deps.searcher ?? null, maxK: 1000 }));
   const app = new Hono();
+  // First, so that every answer is counted, errors and refusals included (onError has run by `next`'s end).
+  app.use('*', async function recordMetrics(c, next) {
+    const t0 = performance.now();
+    await next();
+    metrics.request(c.req.path, c.req.method, c.res.status, (performance.now() - t0) / 1000);
+  });
+  if (options.cors !== null) {
+    app.use(
+      '*',
+      cors({
+        origin: options.cors,
+        allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+        // allowHeaders unset: the preflight's requested headers are allowed (the openai SDK adds its own
+        // x-stainless-* headers), Authorization included.
+        exposeHeaders: EXPOSED_HEADERS,
+        maxAge: 600,
+      }),
+    );
+  }
   // During shutdown every answer closes its connection, so keep-alive sockets do not hold `close()` open.
   app.use('*', async function closeWhenShuttingDown(c, next) {
     await next();
     if (state.shuttingDown) c.res.headers.set('Connection', 'close');
   });
   app.route('/', healthRoute({ model: deps.model, modelName: options.modelName, state, startedAt }));
+  app.route('/', metricsRoute(metrics));
   app.route('/v1', v1);
   const allowed = allowedMethods(app);
   app.notFound((c) => {
@@ -84,7 +114,7 @@ export function createApp(deps: ServeDeps, serveOptions: ServeOptions = {}): Gec
     return errorResponse(c, 404, `No route for ${c.req.method} ${clip(c.req.path)}.`, null, 'not_found');
   });
   app.onError(createOnError(deps.onUnexpectedError));
-  return { app, state, options };
+  return { app, state, options, metrics };
 }
 
 export interface ListenOptions {
@@ -116,12 +146,13 @@ export async function startServer(
   deps: ServeDeps,
   options: ServeOptions & ListenOptions = {},
 ): Promise<RunningServer> {
-  const { app, state, options: resolved } = createApp(deps, options);
+  const { app, state, options: resolved, metrics } = createApp(deps, options);
   const honoListener = getRequestListener(app.fetch);
   const fast = createFastEmbeddings({
     model: deps.model,
     options: resolved,
     state,
+    metrics,
     onUnexpectedError: deps.onUnexpectedError,
   });
   const server = createServer(

@@ -1,7 +1,8 @@
 import { l2NormalizeRows } from '../math/normalize.js';
+import type { EmbedKind } from '../model/Embedder.js';
 import type { StaticModel } from '../model/StaticModel.js';
 import type { TokenBatch } from '../model/tokenizer/Tokenizer.js';
-import { formatInput } from '../model/unifiedFormat.js';
+import { formatInput, isUnifiedFormat } from '../model/unifiedFormat.js';
 import type { EmbeddingsRequest } from './embeddingsRequest.js';
 import type { LongInputPolicy } from './options.js';
 import { ServeError } from './ServeError.js';
@@ -17,8 +18,18 @@ export interface EmbeddedBatch {
 }
 
 /**
- * Runs a validated request through the model: texts go through Gecko's format and the tokenizer, token ids
- * straight to pooling (they are ids of this model's tokenizer, so no prompt is added). Inputs over `limit`
+ * The text the model embeds for one request input: Gecko's format for the request's side, except for
+ * `raw` inputs and texts that already carry the format's prefix (formatted by the client), which are
+ * embedded as sent so that the prefix is never doubled.
+ */
+export function servedText(text: string, kind: EmbedKind | 'raw', task: string | undefined): string {
+  if (kind === 'raw' || isUnifiedFormat(text)) return text;
+  return formatInput(text, kind, task);
+}
+
+/**
+ * Runs a validated request through the model: texts go through Gecko's format ({@link servedText}) and the
+ * tokenizer, token ids straight to pooling (they are ids of this model's tokenizer, so no prompt is added). Inputs over `limit`
  * tokens are cut or refused by `policy`. The pooling and normalisation are the model's own kernels, so the
  * vectors equal `model.embed` for the same texts.
  *
@@ -35,7 +46,7 @@ export function embedRequest(
   const batch =
     req.inputs.type === 'text'
       ? model.tokenizer.encodeBatch(
-          req.inputs.texts.map((t) => formatInput(t, req.kind, req.task)),
+          req.inputs.texts.map((t) => servedText(t, req.kind, req.task)),
           // The model's own tokenisation (as embed); `reject` counts every token, so no character pre-cut.
           policy === 'reject'
             ? { ...model.encodeOptions(cut), maxChars: Number.POSITIVE_INFINITY }

@@ -1,3 +1,4 @@
+import { GECKO_TASK_PROMPTS } from '../eval/prompts.js';
 import type { EmbedKind } from '../model/Embedder.js';
 import { clip, quoteValue } from '../util/clip.js';
 import { invalid, refusals } from './ServeError.js';
@@ -12,11 +13,33 @@ export interface EmbeddingsRequest {
   /** Matryoshka prefix length; undefined = all. */
   dimensions: number | undefined;
   encoding: 'float' | 'base64';
-  /** Gecko extension: which side of an asymmetric task the inputs are on. @default 'query' */
-  kind: EmbedKind;
+  /**
+   * Which side of an asymmetric task the inputs are on (`kind`, or `input_type`), or `raw`: embed the texts
+   * exactly as sent, with no prompt. @default 'query'
+   */
+  kind: EmbedKind | 'raw';
   /** Gecko extension: the task description of the query format. */
   task: string | undefined;
 }
+
+/**
+ * `input_type` values, named as Voyage (`query`, `document`) and Cohere / nomic (`search_query`,
+ * `search_document`, `classification`, `clustering`) name them, plus `raw` (Voyage's `null`: no prompt).
+ * `classification` and `clustering` are queries with Gecko's task strings for those task types (paper
+ * Table 9), unless the request names a `task`.
+ */
+const INPUT_TYPES: Record<string, { kind: EmbedKind | 'raw'; task?: string }> = {
+  query: { kind: 'query' },
+  search_query: { kind: 'query' },
+  document: { kind: 'document' },
+  search_document: { kind: 'document' },
+  classification: { kind: 'query', task: GECKO_TASK_PROMPTS.Classification },
+  clustering: { kind: 'query', task: GECKO_TASK_PROMPTS.Clustering },
+  raw: { kind: 'raw' },
+};
+
+/** The accepted `input_type` values, for error messages and docs. */
+export const INPUT_TYPE_NAMES: readonly string[] = Object.keys(INPUT_TYPES);
 
 /** What validation needs to know about the served model. */
 export interface RequestLimits {
@@ -26,14 +49,23 @@ export interface RequestLimits {
   maxInputs: number;
 }
 
-const KNOWN_FIELDS = new Set(['input', 'model', 'dimensions', 'encoding_format', 'user', 'kind', 'task']);
+const KNOWN_FIELDS = new Set([
+  'input',
+  'model',
+  'dimensions',
+  'encoding_format',
+  'user',
+  'kind',
+  'input_type',
+  'task',
+]);
 
 const describe = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? 'a string' : `a ${typeof v}`;
 
 /**
- * Checks an embeddings request body as OpenAI's API does, plus Gecko's `kind` and `task`. Unknown fields are
- * refused (as OpenAI does) so that a misspelt option is not silently ignored.
+ * Checks an embeddings request body as OpenAI's API does, plus Gecko's `kind` / `input_type` and `task`.
+ * Unknown fields are refused (as OpenAI does) so that a misspelt option is not silently ignored.
  *
  * @throws {ServeError} a 400 naming the field at fault, or a 404 for a model this server does not serve.
  * @example
@@ -58,13 +90,21 @@ export function parseEmbeddingsRequest(body: unknown, limits: RequestLimits): Em
   if (count > limits.maxInputs) {
     throw invalid('input', `too many inputs: ${count}; at most ${limits.maxInputs} per request`);
   }
+  const side = parseSide(b.kind, b.input_type);
+  const task = parseTask(b.task);
+  if (side.kind === 'raw' && task !== undefined) {
+    throw invalid(
+      'task',
+      '\'task\' has no effect with input_type "raw" (no prompt is added); drop one of them',
+    );
+  }
   return {
     inputs,
     model: b.model,
     dimensions: parseDimensions(b.dimensions, limits.dimensions),
     encoding: parseEncoding(b.encoding_format),
-    kind: parseKind(b.kind),
-    task: parseTask(b.task),
+    kind: side.kind,
+    task: task ?? side.task,
   };
 }
 
@@ -135,12 +175,33 @@ function parseEncoding(v: unknown): 'float' | 'base64' {
   return v;
 }
 
-function parseKind(v: unknown): EmbedKind {
-  if (v === undefined || v === null) return 'query';
-  if (v !== 'query' && v !== 'document') {
-    throw invalid('kind', `'kind' must be "query" or "document", got ${quoteValue(v)}`);
+/** `kind` (Gecko's own name) and `input_type` (other embedding APIs' name) say the same; both must agree. */
+function parseSide(kind: unknown, inputType: unknown): { kind: EmbedKind | 'raw'; task?: string } {
+  let fromKind: EmbedKind | undefined;
+  if (kind !== undefined && kind !== null) {
+    if (kind !== 'query' && kind !== 'document') {
+      throw invalid('kind', `'kind' must be "query" or "document", got ${quoteValue(kind)}`);
+    }
+    fromKind = kind;
   }
-  return v;
+  if (inputType === undefined || inputType === null) return { kind: fromKind ?? 'query' };
+  const side =
+    typeof inputType === 'string' && Object.hasOwn(INPUT_TYPES, inputType)
+      ? INPUT_TYPES[inputType]
+      : undefined;
+  if (!side) {
+    throw invalid(
+      'input_type',
+      `'input_type' must be one of ${INPUT_TYPE_NAMES.map((n) => `"${n}"`).join(', ')}, got ${quoteValue(inputType)}`,
+    );
+  }
+  if (fromKind !== undefined && fromKind !== side.kind) {
+    throw invalid(
+      'input_type',
+      `'kind' "${fromKind}" and 'input_type' ${quoteValue(inputType)} disagree; send one of them`,
+    );
+  }
+  return side;
 }
 
 function parseTask(v: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StaticModel } from '../model/StaticModel.js';
+import type { ServeMetrics } from './metrics.js';
 import type { ServerState } from './middleware/admission.js';
 import { bearerChecker } from './middleware/bearerAuth.js';
 import { errorToBody } from './onError.js';
@@ -12,6 +13,7 @@ export interface FastEmbeddingsDeps {
   model: StaticModel;
   options: ResolvedServeOptions;
   state: ServerState;
+  metrics: ServeMetrics;
   onUnexpectedError?: (e: unknown) => void;
 }
 
@@ -21,34 +23,43 @@ export interface FastEmbeddingsDeps {
  * costs ~10x that, which capped single-sentence throughput (bench/serve.bench.ts). The checks and answers are
  * the Hono app's own pieces (bearer check, body limit and timeout, admission counters, request validation,
  * response building, error mapping), so both paths answer byte for byte alike; every other route, and
- * `createApp` for in-process use, stays on Hono.
+ * `createApp` for in-process use, stays on Hono. With CORS on, requests from browser pages (an `Origin`
+ * header) go to Hono too, so that its CORS middleware alone decides their headers; pages make few requests.
+ * Metrics are recorded here as the Hono app records them.
  *
  * Returns a listener that handles the request and returns true, or returns false to pass it on.
  */
 export function createFastEmbeddings(
   deps: FastEmbeddingsDeps,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { options, state } = deps;
+  const { options, state, metrics } = deps;
   const answer = createEmbeddingsAnswerer(deps);
   const checkKey = options.apiKey !== null ? bearerChecker(options.apiKey) : null;
-  const fail = (res: ServerResponse, e: unknown, headers: Record<string, string> = {}): void => {
-    const { status, body } = errorToBody(e, deps.onUnexpectedError);
-    send(res, status, JSON.stringify(body), headers, state.shuttingDown);
-  };
+  const corsOn = options.cors !== null;
   return (req, res) => {
     if (req.method !== 'POST' || !isEmbeddingsPath(req.url)) return false;
+    if (corsOn && req.headers.origin !== undefined) return false;
+    const t0 = performance.now();
+    const reply = (status: number, json: string, headers: Record<string, string>): void => {
+      if (!send(res, status, json, headers, state.shuttingDown)) return;
+      metrics.request('/v1/embeddings', 'POST', status, (performance.now() - t0) / 1000);
+    };
+    const fail = (e: unknown, headers: Record<string, string> = {}): void => {
+      const { status, body } = errorToBody(e, deps.onUnexpectedError);
+      reply(status, JSON.stringify(body), headers);
+    };
     if (state.shuttingDown) {
-      fail(res, refusals.shuttingDown());
+      fail(refusals.shuttingDown());
       return true;
     }
     try {
       checkKey?.(req.headers.authorization);
     } catch (e) {
-      fail(res, e);
+      fail(e);
       return true;
     }
     if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
-      fail(res, refusals.tooLarge(options.maxBodyBytes));
+      fail(refusals.tooLarge(options.maxBodyBytes));
       req.resume();
       return true;
     }
@@ -58,7 +69,7 @@ export function createFastEmbeddings(
     const stop = (e: unknown, headers: Record<string, string> = {}): void => {
       done = true;
       clearTimeout(timer);
-      fail(res, e, headers);
+      fail(e, headers);
     };
     const bodyMs = Math.min(options.bodyTimeoutMs, options.requestTimeoutMs);
     const timer = setTimeout(() => {
@@ -87,7 +98,7 @@ export function createFastEmbeddings(
       clearTimeout(timer);
       if (state.inFlight >= options.maxConcurrent) {
         state.refused++;
-        fail(res, refusals.tooManyRequests(options.maxConcurrent), { 'Retry-After': '1' });
+        fail(refusals.tooManyRequests(options.maxConcurrent), { 'Retry-After': '1' });
         return;
       }
       // Embedding is synchronous, so the request is in flight only while it is answered.
@@ -96,9 +107,9 @@ export function createFastEmbeddings(
         const { body, truncated } = answer(parseJsonBody(Buffer.concat(chunks).toString('utf8')));
         const headers: Record<string, string> =
           truncated > 0 ? { 'X-Gecko-Truncated-Inputs': String(truncated) } : {};
-        send(res, 200, JSON.stringify(body), headers, state.shuttingDown);
+        reply(200, JSON.stringify(body), headers);
       } catch (e) {
-        fail(res, e);
+        fail(e);
       } finally {
         state.inFlight--;
         state.served++;
@@ -115,14 +126,15 @@ function isEmbeddingsPath(url: string | undefined): boolean {
   return path === '/v1/embeddings';
 }
 
+/** Writes the answer; false when one was already sent. */
 function send(
   res: ServerResponse,
   status: number,
   json: string,
   headers: Record<string, string>,
   close: boolean,
-): void {
-  if (res.headersSent) return;
+): boolean {
+  if (res.headersSent) return false;
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(json),
@@ -130,4 +142,5 @@ function send(
     ...(close ? { connection: 'close' } : {}),
   });
   res.end(json);
+  return true;
 }

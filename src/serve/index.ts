@@ -1,5 +1,6 @@
 /**
- * The OpenAI-compatible HTTP server: `POST /v1/embeddings`, `GET /v1/models`, `POST /v1/search`, `GET /health`.
+ * The OpenAI-compatible HTTP server: `POST /v1/embeddings`, `GET /v1/models`, `POST /v1/search`, `GET /health`,
+ * `GET /metrics`.
  */
 export {
   createApp,

@@ -35,10 +35,16 @@ export interface ServeOptions {
   apiKey?: string | null;
   /** How long `close()` waits for requests in progress before cutting connections. @default 10_000 */
   shutdownGraceMs?: number;
+  /**
+   * Origins whose browser pages may call the server (CORS): `'*'` for any, or a list such as
+   * `['https://app.example.com']`. Preflight `OPTIONS` requests are answered without a key. @default null (no CORS)
+   */
+  cors?: '*' | readonly string[] | null;
 }
 
-export type ResolvedServeOptions = Required<Omit<ServeOptions, 'maxInputTokens'>> & {
+export type ResolvedServeOptions = Required<Omit<ServeOptions, 'maxInputTokens' | 'cors'>> & {
   maxInputTokens: number;
+  cors: '*' | string[] | null;
 };
 
 export const DEFAULT_SERVE = {
@@ -52,6 +58,7 @@ export const DEFAULT_SERVE = {
   maxConcurrent: 256,
   apiKey: null,
   shutdownGraceMs: 10_000,
+  cors: null,
 } as const satisfies Omit<ResolvedServeOptions, 'maxInputTokens'>;
 
 const positiveInt = (name: string, v: number, max = Number.MAX_SAFE_INTEGER): number => {
@@ -103,5 +110,44 @@ export function resolveServeOptions(options: ServeOptions, modelMaxLength: numbe
       options.shutdownGraceMs ?? DEFAULT_SERVE.shutdownGraceMs,
       MAX_TIMEOUT_MS,
     ),
+    cors: resolveCors(options.cors ?? DEFAULT_SERVE.cors),
   };
+}
+
+/**
+ * Reads `--cors`: `*`, or origins separated by commas.
+ * @throws {UsageError} naming the origin that is not one.
+ * @example parseCorsOrigins('https://a.example,http://localhost:5173') // ['https://a.example', 'http://localhost:5173']
+ */
+export function parseCorsOrigins(value: string): '*' | string[] {
+  const v = value.trim();
+  if (v === '*') return '*';
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return resolveCors(list) as string[];
+}
+
+/**
+ * Checks CORS origins: each must be an origin as a browser sends it in `Origin` (scheme, host, optional
+ * port; no path, no trailing slash), since the match is exact.
+ */
+function resolveCors(cors: '*' | readonly string[] | null): '*' | string[] | null {
+  if (cors === null || cors === '*') return cors;
+  if (cors.length === 0) throw new UsageError('the CORS origin list is empty; give origins or "*"');
+  return cors.map((o) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin === 'null' || url.origin !== o) {
+      throw new UsageError(
+        `CORS origin "${o}" is not an origin; expected scheme://host[:port] as browsers send it, e.g. https://app.example.com, or "*"`,
+      );
+    }
+    return o;
+  });
 }

@@ -112,7 +112,7 @@ describe('gecko index build + gecko serve', () => {
     expect(await exited, stderr).toBe(0);
   }, 90_000);
 
-  it('exits 2 when the key variable is missing and 1 when the model is missing', async () => {
+  it('exits 2 when the key variable is missing or --cors is bad, and 1 when the model is missing', async () => {
     const noKey = await runGecko(['serve', '--model', modelDir, '--api-key-env', 'GECKO_TEST_UNSET_KEY'], {
       env: { GECKO_TEST_UNSET_KEY: '' },
     });
@@ -121,5 +121,15 @@ describe('gecko index build + gecko serve', () => {
     const noModel = await runGecko(['serve', '--model', join(work, 'no-such-model')]);
     expect(noModel.code).toBe(1);
     expect(noModel.stderr).toMatch(/no-such-model/);
+    // A bad --cors is a usage error, found before the (here missing) model is read.
+    const badCors = await runGecko([
+      'serve',
+      '--model',
+      join(work, 'no-such-model'),
+      '--cors',
+      'localhost:5173',
+    ]);
+    expect(badCors.code).toBe(2);
+    expect(badCors.stderr).toMatch(/CORS origin "localhost:5173" is not an origin/);
   }, 60_000);
 });

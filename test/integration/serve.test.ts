@@ -56,6 +56,13 @@ describe('the openai SDK', () => {
     expect(maxAbsDiff(res.data[0]!.embedding, expected!)).toBe(0);
   });
 
+  it('passes input_type through as an extra field of the request body', async () => {
+    const params = { model: 'gecko', input: 'geckos shed their tails', input_type: 'document' };
+    const res = await client().embeddings.create(params as OpenAI.EmbeddingCreateParams);
+    const [expected] = await model.embed(['geckos shed their tails'], { kind: 'document' });
+    expect(maxAbsDiff(res.data[0]!.embedding, expected!)).toBe(0);
+  });
+
   it('lists models', async () => {
     const models = await client().models.list();
     expect(models.data.map((m) => m.id)).toEqual(['gecko']);

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { StaticModel } from '../../model/StaticModel.js';
 import { parseEmbeddingsRequest } from '../embeddingsRequest.js';
 import { embedRequest } from '../embedRequest.js';
+import type { ServeMetrics } from '../metrics.js';
 import type { ServerState } from '../middleware/admission.js';
 import type { ResolvedServeOptions } from '../options.js';
 import { readJsonBody } from '../readJsonBody.js';
@@ -10,6 +11,7 @@ export interface EmbeddingsRouteDeps {
   model: StaticModel;
   options: ResolvedServeOptions;
   state: ServerState;
+  metrics: ServeMetrics;
 }
 
 /** Little-endian float32 bytes in base64, as OpenAI's `encoding_format: "base64"` returns them. */
@@ -44,7 +46,7 @@ export interface EmbeddingsAnswer {
  * @throws ServeError for an invalid request.
  */
 export function createEmbeddingsAnswerer(deps: EmbeddingsRouteDeps): (json: unknown) => EmbeddingsAnswer {
-  const { model, options, state } = deps;
+  const { model, options, state, metrics } = deps;
   const limits = {
     modelName: options.modelName,
     dimensions: model.dimensions,
@@ -55,6 +57,7 @@ export function createEmbeddingsAnswerer(deps: EmbeddingsRouteDeps): (json: unkn
     const req = parseEmbeddingsRequest(json, limits);
     const out = embedRequest(model, req, options.maxInputTokens, options.longInputs);
     state.truncatedInputs += out.truncated;
+    metrics.embedded(out.rows, out.tokens, out.truncated);
     const data = new Array(out.rows);
     for (let i = 0; i < out.rows; i++) {
       const row = out.vectors.subarray(i * out.dims, (i + 1) * out.dims);

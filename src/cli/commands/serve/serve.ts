@@ -3,7 +3,7 @@ import { UsageError } from '../../../errors/UsageError.js';
 import { CorpusSearcher } from '../../../index/CorpusSearcher.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
 import { startServer } from '../../../serve/createServer.js';
-import { DEFAULT_SERVE, type LongInputPolicy } from '../../../serve/options.js';
+import { DEFAULT_SERVE, type LongInputPolicy, parseCorsOrigins } from '../../../serve/options.js';
 import { contextFrom, MAX_TIMER_MS, parsePort, parsePositiveInt } from '../../context.js';
 import { openSearchSources } from './openSearch.js';
 
@@ -21,6 +21,7 @@ interface ServeArgs {
   bodyTimeoutMs: string;
   maxConcurrent: string;
   apiKeyEnv?: string;
+  cors?: string;
   index?: string;
   search: boolean;
 }
@@ -29,7 +30,7 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve a model over an OpenAI-compatible HTTP API (/v1/embeddings, /v1/models, /v1/search, /health)',
+      'serve a model over an OpenAI-compatible HTTP API (/v1/embeddings, /v1/models, /v1/search, /health, /metrics)',
     )
     .requiredOption('-m, --model <dirOrRepo>', 'model folder or Hugging Face repo id')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -67,6 +68,10 @@ export function registerServeCommand(program: Command): void {
       '--api-key-env <VAR>',
       'require "Authorization: Bearer $VAR" on /v1/* (the key is read from this variable)',
     )
+    .option(
+      '--cors <origins>',
+      'let browser pages from these origins call the server: * or ORIGIN[,ORIGIN] (e.g. http://localhost:5173)',
+    )
     .option('--index <dir>', 'vector index folder for dense search (default: <work>/vector-index if present)')
     .option('--no-search', "don't open the workspace's corpus for /v1/search")
     .addHelpText(
@@ -76,6 +81,7 @@ export function registerServeCommand(program: Command): void {
         '  $ gecko serve --model out/model --port 8080\n' +
         '  $ GECKO_API_KEY=secret gecko serve --model out/model --api-key-env GECKO_API_KEY\n' +
         '  $ gecko --work ./gecko-work serve --model out/model   # also /v1/search over the corpus\n' +
+        '  $ gecko serve --model out/model --cors http://localhost:5173   # a page on that origin may call it\n' +
         '  $ curl localhost:8080/v1/embeddings -d \'{"model":"gecko","input":"how do geckos climb"}\'',
     )
     .action(async (args: ServeArgs, cmd: Command) => {
@@ -99,6 +105,7 @@ export function registerServeCommand(program: Command): void {
         bodyTimeoutMs: parsePositiveInt('--body-timeout-ms', args.bodyTimeoutMs, MAX_TIMER_MS),
         maxConcurrent: parsePositiveInt('--max-concurrent', args.maxConcurrent),
         apiKey,
+        cors: args.cors === undefined ? null : parseCorsOrigins(args.cors),
       };
       const model = await loadStaticModel(args.model, { reporter: ctx.reporter });
       const sources = args.search ? await openSearchSources(ctx.work, args.index, model, ctx.reporter) : null;
@@ -120,7 +127,8 @@ export function registerServeCommand(program: Command): void {
         },
         () =>
           `serving ${args.model} as "${options.modelName}" (${model.dimensions} dims) on ${server.url}` +
-          `${searcher ? `; search: ${searcher.modes.join(', ')}` : ''}${apiKey ? '; bearer key required' : ''}`,
+          `${searcher ? `; search: ${searcher.modes.join(', ')}` : ''}${apiKey ? '; bearer key required' : ''}` +
+          `${options.cors ? `; CORS: ${options.cors === '*' ? 'any origin' : options.cors.join(', ')}` : ''}`,
       );
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', resolve);
