@@ -61,11 +61,68 @@ describe('gecko llm check', () => {
     const second = await runGecko(args, { env });
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/cache: +5 hits, 0 misses/);
-    // Only the capability probes of `check` itself went out again.
-    expect(server.count() - n).toBe(2);
+    // Only the probes of `check` itself went out again: two log-probability probes, and the embedder's
+    // dimension probe and one text.
+    expect(server.count() - n).toBe(4);
+    expect(first.stdout).toMatch(/pipeline: +distill can run; --judge auto uses the LLM judge/);
+    expect(first.stdout).toMatch(/embeddings +yes +8-dimensional vectors: pass --teacher-embedder openai:/);
     expect(`${first.stdout}${first.stderr}${second.stdout}${second.stderr}`).not.toContain('sk-cli-secret');
     const uncached = await runGecko([...args, '--no-cache'], { env });
     expect(uncached.stdout).toMatch(/cache: +disabled/);
+  });
+
+  it('passes a chat-only endpoint, which distill runs with the graded judge, and reports what it lacks', async () => {
+    // A chat-completions-only server: no /completions echo, no chat logprobs, no json_schema, no embeddings.
+    const chatOnly = await startOpenAIServer({
+      features: { completionsEcho: false, chatLogprobs: false, jsonSchema: false, embeddings: false },
+    });
+    try {
+      const spec = `openai:${chatOnly.baseUrl}#chat-only`;
+      const args = ['--work', join(dir, 'w6'), 'llm', 'check', '--llm', spec, '--no-cache'];
+      const text = await runGecko(args);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/score: +FAILED: .*cannot score continuations/);
+      expect(text.stdout).toMatch(/chat +yes/);
+      expect(text.stdout).toMatch(/json +yes +JSON output \(prompt\)/);
+      expect(text.stdout).toMatch(/query-likelihood +no /);
+      expect(text.stdout).toMatch(/graded-fallback +yes .*what --judge auto uses here/);
+      expect(text.stdout).toMatch(/embeddings +no +no vectors \(.*HTTP 404/);
+      expect(text.stdout).toMatch(/pipeline: +distill can run; --judge auto uses the graded judge/);
+      const json = await runGecko(['--json', ...args]);
+      expect(json.code).toBe(0);
+      const out = JSON.parse(json.stdout);
+      expect(out.pipeline).toMatchObject({ canRun: true, autoJudge: 'graded', blockers: [] });
+      const available = Object.fromEntries(
+        (out.pipeline.capabilities as { name: string; available: boolean }[]).map((c) => [
+          c.name,
+          c.available,
+        ]),
+      );
+      expect(available).toEqual({
+        chat: true,
+        json: true,
+        'query-likelihood': false,
+        'relevance-labels': false,
+        'graded-fallback': true,
+        embeddings: false,
+      });
+
+      // A server whose chat answers never parse as JSON cannot run FRet generation: that fails, exit 1.
+      chatOnly.route('/v1/chat/completions', () => ({
+        json: {
+          choices: [
+            { index: 0, message: { role: 'assistant', content: 'no json here' }, finish_reason: 'stop' },
+          ],
+          usage: { prompt_tokens: 3, completion_tokens: 3 },
+        },
+      }));
+      const broken = await runGecko(args);
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toMatch(/pipeline: +distill cannot run: JSON output failed/);
+      expect(broken.stderr).toMatch(/llm check: distill cannot run with this model: JSON output failed/);
+    } finally {
+      await chatOnly.close();
+    }
   });
 
   it('exits 2 on a malformed spec and 1 with a clear line when offline or missing', async () => {

@@ -19,6 +19,8 @@ export interface FakeFeatures {
   completionsEcho: boolean;
   /** Dimension of `/v1/embeddings` vectors. */
   embeddingDim: number;
+  /** `/v1/embeddings` (else 404, as a chat-only endpoint answers). */
+  embeddings: boolean;
 }
 
 const bad = (message: string): RouteResponse => ({
@@ -35,6 +37,7 @@ export function defaultRoutes(features: Partial<FakeFeatures> = {}): Record<stri
     chatLogprobs: true,
     completionsEcho: true,
     embeddingDim: 8,
+    embeddings: true,
     ...features,
   };
   return {
@@ -128,6 +131,7 @@ export function defaultRoutes(features: Partial<FakeFeatures> = {}): Record<stri
       };
     },
     'POST /v1/embeddings': ({ body }) => {
+      if (!f.embeddings) return { status: 404, json: { error: { message: 'not found' } } };
       const b = body as { model?: string; input?: string | string[] };
       const inputs = typeof b?.input === 'string' ? [b.input] : b?.input;
       if (!Array.isArray(inputs)) return bad('input is required');

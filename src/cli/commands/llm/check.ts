@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
+import { openTeacherEmbedder } from '../../../distill/teacherInit.js';
 import { GeckoError } from '../../../errors/GeckoError.js';
 import { type CachedLanguageModel, withLlmCache } from '../../../llm/cache/withLlmCache.js';
 import { isLlmError } from '../../../llm/errors/LlmError.js';
 import { createLanguageModel } from '../../../llm/modelSpec.js';
 import { labelLogProbs } from '../../../llm/scoring.js';
 import type { LanguageModel } from '../../../llm/types.js';
+import type { Reporter } from '../../../util/Reporter.js';
 import { openWorkspace, type Workspace } from '../../../workspace/Workspace.js';
 import { contextFrom, parsePositiveInt } from '../../context.js';
+import { assessReadiness, type CheckOutcomes } from './readiness.js';
 
 interface CheckArgs {
   llm: string;
@@ -46,11 +49,38 @@ async function step<T>(f: () => Promise<T>): Promise<{ value?: T; error?: string
   }
 }
 
-/** `gecko llm check`: loads a model and exercises every capability gecko uses, with timings. */
+/**
+ * The model as an embedder, through the same opener distill uses for its teacher embedder: one text, its
+ * dimension or why it failed. Any failure only means "no embeddings", so every error is reported, not thrown.
+ */
+async function probeEmbeddings(
+  spec: string,
+  reporter: Reporter,
+): Promise<{ ok: boolean; error?: string; dimensions?: number; ms: number }> {
+  const t0 = performance.now();
+  try {
+    const { embedder, close } = await openTeacherEmbedder(spec, reporter);
+    try {
+      const [v] = await embedder.embed(['geckos climb smooth walls']);
+      return { ok: true, dimensions: v?.length ?? embedder.dimensions, ms: msSince(t0) };
+    } finally {
+      await close();
+    }
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e), ms: msSince(t0) };
+  }
+}
+
+/**
+ * `gecko llm check`: loads a model, exercises every capability gecko uses, with timings, and says whether
+ * the pipeline can run with it (and with which judge); it fails only when it cannot.
+ */
 export function registerCheckCommand(group: Command): void {
   group
     .command('check')
-    .description("print a model's capabilities, a sample generation, a sample score and timings")
+    .description(
+      "print a model's capabilities, a sample generation, a sample score and timings, and whether distill can run with it",
+    )
     .requiredOption('--llm <spec>', 'model: llama:./m.gguf, llama:hf:org/repo/file.gguf or openai:URL#model')
     .option('--llm-key-env <name>', 'environment variable holding the API key of an openai: model')
     .option('--no-cache', 'neither read nor write the workspace LLM cache')
@@ -77,9 +107,10 @@ export function registerCheckCommand(group: Command): void {
         workspace = openWorkspace(ctx.work);
         llm = withLlmCache(load.value, workspace);
       }
+      let done: Omit<CheckOutcomes, 'embeddings'> & { report: Record<string, unknown>; lines: string[] };
       try {
         const caps = await timed(() => llm.capabilities());
-        const gen = await timed(() => llm.generate(args.prompt, { maxTokens, temperature: 0 }));
+        const gen = await step(() => llm.generate(args.prompt, { maxTokens, temperature: 0 }));
         const json = await step(() =>
           llm.generate(
             [
@@ -107,6 +138,9 @@ export function registerCheckCommand(group: Command): void {
           ),
         );
         const cache = llm !== load.value ? (llm as CachedLanguageModel).stats() : undefined;
+        // Asked again (no request: the probes are memoised): the JSON step has found out how JSON works.
+        const found = await llm.capabilities();
+        const g = gen.value;
         const report = {
           model: llm.id,
           timingsMs: {
@@ -117,8 +151,8 @@ export function registerCheckCommand(group: Command): void {
             score: score.ms,
             labels: labels.ms,
           },
-          capabilities: caps.value,
-          generation: gen.value,
+          capabilities: found,
+          generation: gen.value ?? gen,
           json: json.value ?? json,
           score: score.value ?? score,
           labels: labels.value
@@ -131,15 +165,23 @@ export function registerCheckCommand(group: Command): void {
           usage: llm.usage(),
           cache: cache ?? 'disabled',
         };
-        ctx.print(report, () => {
-          const s = score.value;
-          const l = labels.value;
-          const lines = [
+        const s = score.value;
+        const l = labels.value;
+        done = {
+          capabilities: found,
+          generation: { ok: g !== undefined, ...(gen.error ? { error: gen.error } : {}) },
+          json: { ok: json.value !== undefined, ...(json.error ? { error: json.error } : {}) },
+          score: { ok: s !== undefined, exact: s?.exact, ...(score.error ? { error: score.error } : {}) },
+          labels: { ok: l !== undefined, ...(labels.error ? { error: labels.error } : {}) },
+          report,
+          lines: [
             `model:         ${llm.id}`,
             `load:          ${load.ms} ms`,
-            `log-probs:     ${caps.value.logProbs}; JSON: ${caps.value.json} (${caps.ms} ms)`,
-            ...caps.value.notes.map((n) => `  ${n}`),
-            `generation:    ${JSON.stringify(gen.value.text)} (${gen.value.usage.promptTokens}+${gen.value.usage.completionTokens} tokens, ${gen.value.finishReason}, ${gen.ms} ms)`,
+            `log-probs:     ${found.logProbs}; JSON: ${found.json} (${caps.ms} ms)`,
+            ...found.notes.map((n) => `  ${n}`),
+            g
+              ? `generation:    ${JSON.stringify(g.text)} (${g.usage.promptTokens}+${g.usage.completionTokens} tokens, ${g.finishReason}, ${gen.ms} ms)`
+              : `generation:    FAILED: ${gen.error}`,
             json.value
               ? `json:          ${JSON.stringify(json.value.value)} (${json.ms} ms)`
               : `json:          FAILED: ${json.error}`,
@@ -153,17 +195,39 @@ export function registerCheckCommand(group: Command): void {
             cache
               ? `cache:         ${cache.hits} hits, ${cache.misses} misses`
               : 'cache:         disabled (--no-cache)',
-          ];
-          return lines.join('\n');
-        });
-        const failed = [json, score, labels].filter((x) => x.error !== undefined).length;
-        if (failed > 0)
-          throw new GeckoError(`llm check: ${failed} of 3 model checks failed (see above).`, {
-            code: 'LLM_CHECK',
-          });
+          ],
+        };
       } finally {
         await llm.close();
         workspace?.close();
       }
+      // After the LLM is closed: a GGUF opened again as an embedder is then not in memory twice.
+      const emb = await probeEmbeddings(args.llm, ctx.reporter);
+      const readiness = assessReadiness({
+        ...done,
+        embeddings: { ...emb, spec: args.llm, auto: args.llm.startsWith('llama:') },
+      });
+      const { report, lines } = done;
+      (report.timingsMs as Record<string, number>).embeddings = emb.ms;
+      ctx.print({ ...report, embeddings: emb, pipeline: readiness }, () => {
+        const width = Math.max(...readiness.capabilities.map((c) => c.name.length));
+        return [
+          ...lines,
+          'capabilities:',
+          ...readiness.capabilities.map(
+            (c) => `  ${c.name.padEnd(width)}  ${c.available ? 'yes' : 'no '}  ${c.detail}`,
+          ),
+          readiness.canRun
+            ? `pipeline:      distill can run; --judge auto uses the ${readiness.autoJudge === 'llm' ? 'LLM judge (query likelihood + relevance labels)' : 'graded judge (no exact log-probabilities)'}`
+            : `pipeline:      distill cannot run: ${readiness.blockers.join('; ')}`,
+        ].join('\n');
+      });
+      if (!readiness.canRun)
+        throw new GeckoError(
+          `llm check: distill cannot run with this model: ${readiness.blockers.join('; ')}.`,
+          {
+            code: 'LLM_CHECK',
+          },
+        );
     });
 }
