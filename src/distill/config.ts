@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../errors/InputError.js';
+import { UsageError } from '../errors/UsageError.js';
 
 /**
  * The default teacher: Qwen2.5-1.5B-Instruct, Q4_K_M GGUF (about 1.1 GB). Apache-2.0, ungated on the Hugging
@@ -173,13 +174,46 @@ const PartialSchema = z.strictObject(
   ) as unknown as Record<keyof typeof DistillConfigSchema.shape, z.ZodOptional<z.ZodType>>,
 );
 
-/** Formats the first zod issue as "field": message, so the error names the field. */
+/** The field names of the config group at `path` (the top level for `[]`), for "valid fields" lists. */
+function fieldsAt(path: readonly PropertyKey[]): string[] {
+  let shape: Record<string, z.ZodType> = DistillConfigSchema.shape;
+  for (const key of path) {
+    const next = shape[String(key)];
+    if (!(next instanceof z.ZodObject)) return [];
+    shape = next.shape;
+  }
+  return Object.keys(shape);
+}
+
+/**
+ * Formats the first zod issue as "field": message, so the error names the field; an unknown field is named
+ * with its group (`train.foo`) and the group's valid fields are listed.
+ */
 function firstIssue(error: z.ZodError): { field?: string; message: string } {
   const issue = error.issues[0];
-  const field = issue?.path.length ? issue.path.join('.') : undefined;
+  let path = issue?.path ?? [];
   let message = issue?.message ?? 'invalid value';
-  if (issue?.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.join(', ')}`;
+  if (issue?.code === 'unrecognized_keys') {
+    const valid = fieldsAt(issue.path);
+    const group = issue.path.length ? `of ${issue.path.join('.')} ` : '';
+    message = `unknown field(s) ${issue.keys.join(', ')}; valid fields ${group}are ${valid.join(', ')}`;
+    path = [...issue.path, issue.keys[0] as string];
+  }
+  const field = path.length ? path.join('.') : undefined;
   return { ...(field ? { field } : {}), message };
+}
+
+/**
+ * Checks the command-line layer (flags and `--set`) on its own, before anything is merged or read: a
+ * misspelt field or a bad value there is a usage error (exit 2) naming the field.
+ * @throws UsageError naming the field, its problem and, for an unknown field, the valid ones.
+ * @example checkFlagsConfig(applySets(flagsConfig(args), args.set ?? []));
+ */
+export function checkFlagsConfig(config: DistillConfigInput): void {
+  const r = PartialSchema.safeParse(config);
+  if (r.success) return;
+  const { field, message } = firstIssue(r.error);
+  throw new UsageError(`command-line flags${field ? ` (field "${field}")` : ''}: ${message}`);
 }
 
 /**
@@ -203,14 +237,21 @@ export function loadConfigFile(path: string): DistillConfigInput {
   return r.data as DistillConfigInput;
 }
 
+/** One source of settings: a config file, or the command line (`usage`: its mistakes are usage errors). */
+export interface ConfigLayer {
+  source: string;
+  config: DistillConfigInput;
+  /** Errors owned by this layer are `UsageError`s (CLI exit 2), as for flags. @default false */
+  usage?: boolean;
+}
+
 /**
  * Merges defaults < config file < flags (group by group) and validates the result.
- * @throws InputError naming `source` (the config file, or "flags") and the field.
+ * @throws InputError naming `source` (the config file, or "flags") and the field; UsageError instead when
+ *   the layer at fault is marked `usage`.
  * @example const config = resolveDistillConfig([fileConfig, { corpus: ['c.jsonl'] }]);
  */
-export function resolveDistillConfig(
-  layers: readonly { source: string; config: DistillConfigInput }[],
-): DistillConfig {
+export function resolveDistillConfig(layers: readonly ConfigLayer[]): DistillConfig {
   const merged: Record<string, unknown> = structuredClone(DEFAULT_DISTILL);
   for (const { config } of layers) {
     for (const [k, v] of Object.entries(config)) {
@@ -222,15 +263,23 @@ export function resolveDistillConfig(
           : v;
     }
   }
+  const fail = (owner: ConfigLayer | undefined, file: string, field: string | undefined, message: string) => {
+    const location = { file, ...(field ? { field } : {}) };
+    return owner?.usage
+      ? new UsageError(`${file}${field ? ` (field "${field}")` : ''}: ${message}`)
+      : new InputError(location, message);
+  };
   const r = DistillConfigSchema.safeParse(merged);
   if (!r.success) {
     const { field, message } = firstIssue(r.error);
-    const owner = sourceOf(layers, r.error.issues[0]?.path ?? []);
-    throw new InputError({ file: owner, ...(field ? { field } : {}) }, message);
+    const owner = ownerOf(layers, r.error.issues[0]?.path ?? []);
+    throw fail(owner, owner?.source ?? 'defaults', field, message);
   }
   const c = r.data;
-  if (c.corpus.length === 0)
-    throw new InputError({ file: 'flags', field: 'corpus' }, 'give at least one corpus file (--corpus FILE)');
+  if (c.corpus.length === 0) {
+    const cli = layers.find((l) => l.usage);
+    throw fail(cli, cli?.source ?? 'flags', 'corpus', 'give at least one corpus file (--corpus FILE)');
+  }
   for (const [group, field] of [
     ['train', 'matryoshka'],
     ['eval', 'dims'],
@@ -238,20 +287,20 @@ export function resolveDistillConfig(
     const list: number[] = group === 'train' ? c.train.matryoshka : c.eval.dims;
     const big = list.find((d) => d > c.student.dim);
     if (big === undefined) continue;
-    throw new InputError(
-      { file: sourceOf(layers, [group, field]), field: `${group}.${field}` },
+    const owner = ownerOf(layers, [group, field]) ?? ownerOf(layers, ['student', 'dim']);
+    throw fail(
+      owner,
+      ownerOf(layers, [group, field])?.source ?? 'defaults',
+      `${group}.${field}`,
       `dimension ${big} is larger than student.dim ${c.student.dim}; lower it or raise --dim`,
     );
   }
   return c;
 }
 
-/** The last layer that sets the value at `path` (the one that won the merge), or "defaults". */
-function sourceOf(
-  layers: readonly { source: string; config: DistillConfigInput }[],
-  path: readonly PropertyKey[],
-): string {
-  return [...layers].reverse().find((l) => valueAt(l.config, path) !== undefined)?.source ?? 'defaults';
+/** The last layer that sets the value at `path` (the one that won the merge); undefined for the defaults. */
+function ownerOf(layers: readonly ConfigLayer[], path: readonly PropertyKey[]): ConfigLayer | undefined {
+  return [...layers].reverse().find((l) => valueAt(l.config, path) !== undefined);
 }
 
 function valueAt(o: unknown, path: readonly PropertyKey[]): unknown {

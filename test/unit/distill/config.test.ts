@@ -58,7 +58,11 @@ describe('distill config', () => {
 
   it('rejects unknown fields, bad JSON and wrong types in the file itself', () => {
     expect(error(() => loadConfigFile(write({ trian: {} }))).message).toMatch(/unknown field\(s\) trian/);
-    expect(error(() => loadConfigFile(write({ eval: { dimz: [1] } }))).location.field).toBe('eval');
+    const dimz = error(() => loadConfigFile(write({ eval: { dimz: [1] } })));
+    expect(dimz.location.field).toBe('eval.dimz');
+    expect(dimz.message).toMatch(
+      /unknown field\(s\) dimz; valid fields of eval are holdout, tasks, data, dims, bm25/,
+    );
     expect(error(() => loadConfigFile(write(null, '{"llm": '))).message).toMatch(/not valid JSON/);
     expect(error(() => loadConfigFile(write({ seed: 'x' }))).location.field).toBe('seed');
     expect(error(() => loadConfigFile(write({ mine: { judge: 'oracle' } }))).message).toMatch(/qrels:FILE/);

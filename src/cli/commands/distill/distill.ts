@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   CONFIG_FILE,
+  type ConfigLayer,
+  checkFlagsConfig,
   DEFAULT_DISTILL,
   type DistillConfigInput,
   loadConfigFile,
@@ -180,10 +182,13 @@ export function registerDistillCommand(program: Command): void {
     )
     .action(async (a: DistillArgs, cmd: Command) => {
       const ctx = contextFrom(cmd);
-      const layers: { source: string; config: DistillConfigInput }[] = [];
+      // Flags first, on their own: a bad one is a usage error (exit 2) before any file is read.
+      const flags = applySets(flagsConfig(a), a.set ?? []);
+      checkFlagsConfig(flags);
+      const layers: ConfigLayer[] = [];
       const file = a.config ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
       if (file) layers.push({ source: file, config: loadConfigFile(file) });
-      layers.push({ source: 'command-line flags', config: applySets(flagsConfig(a), a.set ?? []) });
+      layers.push({ source: 'command-line flags', config: flags, usage: true });
       const config = resolveDistillConfig(layers);
       // The global --work default belongs to the single-part commands; a distillation keeps its state
       // with its output unless a workspace is named explicitly.

@@ -17,7 +17,7 @@ import {
 } from '../../../train/data/types.js';
 import { devEvaluatorFromSpec } from '../../../train/devEvaluators.js';
 import type { DecaySchedule } from '../../../train/optim/schedule.js';
-import { MAX_BATCH_SIZE } from '../../../train/options.js';
+import { MAX_BATCH_SIZE, resolveTrainOptions } from '../../../train/options.js';
 import { trainStaticModel } from '../../../train/trainStaticModel.js';
 import { contextFrom, parsePositiveInt, parsePositiveIntList } from '../../context.js';
 import { parseNumber } from '../fret/resources.js';
@@ -138,8 +138,9 @@ export function registerTrainCommand(program: Command): void {
     )
     .action(async (a: TrainArgs, cmd: Command) => {
       const ctx = contextFrom(cmd);
+      // Every number is checked before any data is read, so a bad value fails at once and names its flag
+      // (a typo must not wait for a big file).
       const seed = parsePositiveInt('--seed', a.seed);
-      // Checked before any data is read, so a bad value fails at once and names its flag.
       const stsThreshold = parseNumber('--sts-threshold', a.stsThreshold);
       const warmupRatio = parseNumber('--warmup-ratio', a.warmupRatio, 0);
       if (warmupRatio >= 1) throw new UsageError(`--warmup-ratio must be below 1, got "${a.warmupRatio}"`);
@@ -147,6 +148,44 @@ export function registerTrainCommand(program: Command): void {
       const clipNorm = parseNumber('--clip', a.clip, 0);
       const maxLength = a.maxLength ? parsePositiveInt('--max-length', a.maxLength) : undefined;
       const selfSupervised = parseModes(a.selfSupervised);
+      const dim = a.model ? undefined : parsePositiveInt('--dim', a.dim);
+      if (!a.model && !a.tokenizer && !a.vocab)
+        throw new UsageError(
+          'give --model to continue training a model, or --tokenizer / --vocab to start a new one',
+        );
+      if (!a.model && a.tokenizer && !existsSync(a.tokenizer))
+        throw new UsageError(`--tokenizer ${a.tokenizer} does not exist`);
+      const limit = a.limit ? parsePositiveInt('--limit', a.limit) : undefined;
+      const dims = a.matryoshka ? parsePositiveIntList('--matryoshka', a.matryoshka) : undefined;
+      const big = dim === undefined ? undefined : dims?.find((d) => d > dim);
+      if (big !== undefined)
+        throw new UsageError(`--matryoshka ${big} is larger than the model dimension --dim ${dim}`);
+      const options = {
+        outDir: a.out,
+        ...(a.steps ? { steps: parsePositiveInt('--steps', a.steps) } : {}),
+        epochs: parsePositiveNumber('--epochs', a.epochs),
+        batchSize: parsePositiveInt('--batch-size', a.batchSize),
+        lr: parsePositiveNumber('--lr', a.lr),
+        warmupRatio,
+        decay: a.decay,
+        weightDecay,
+        clipNorm,
+        temperature: parsePositiveNumber('--temperature', a.temperature),
+        sameTower: a.sameTower && !a.preFinetune,
+        hardNegatives: a.hardNegatives && !a.preFinetune,
+        ...(dims ? { matryoshkaDims: dims } : {}),
+        ...(a.matryoshkaWeights
+          ? { matryoshkaWeights: parseNumberList('--matryoshka-weights', a.matryoshkaWeights) }
+          : {}),
+        taskSampling: a.taskSampling,
+        seed,
+        evalEvery: parsePositiveInt('--eval-every', a.evalEvery),
+        checkpointEvery: parsePositiveInt('--checkpoint-every', a.checkpointEvery),
+        resume: !a.restart,
+        ...(a.stopAfter ? { stopAfter: parsePositiveInt('--stop-after', a.stopAfter) } : {}),
+      };
+      // The trainer's own range checks (batch size, warm-up ratio), also before the data.
+      resolveTrainOptions(options);
       const sources = a.data.map((s) => {
         const spec = parseDataSpec(s);
         return readSource(
@@ -155,48 +194,26 @@ export function registerTrainCommand(program: Command): void {
             threshold: stsThreshold,
             selfSupervised,
             format: a.pairFormat,
-            ...(a.limit ? { limit: parsePositiveInt('--limit', a.limit) } : {}),
+            ...(limit ? { limit } : {}),
           },
           seed,
         );
       });
       const ds = buildDataset(sources);
-      const model = await initialModel(a, seed, maxLength, ctx.reporter, ds.texts);
+      const model = await initialModel(a, seed, dim, maxLength, ctx.reporter, ds.texts);
       for (const s of ds.sources)
         ctx.reporter.info(`data: ${s.name} (${s.kind}, weight ${s.weight}): ${s.count} examples`);
       ctx.reporter.info(
         `data: ${ds.anchor.length} examples, ${ds.texts.length} distinct texts, tasks: ${ds.taskNames.join(', ')}`,
       );
-      const dims = a.matryoshka ? parsePositiveIntList('--matryoshka', a.matryoshka) : undefined;
       const progress = trainProgress(ctx.verbosity === 'quiet');
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
       process.once('SIGINT', onSignal);
       try {
         const result = await trainStaticModel(model, ds, {
-          outDir: a.out,
-          ...(a.steps ? { steps: parsePositiveInt('--steps', a.steps) } : {}),
-          epochs: parsePositiveNumber('--epochs', a.epochs),
-          batchSize: parsePositiveInt('--batch-size', a.batchSize),
-          lr: parsePositiveNumber('--lr', a.lr),
-          warmupRatio,
-          decay: a.decay,
-          weightDecay,
-          clipNorm,
-          temperature: parsePositiveNumber('--temperature', a.temperature),
-          sameTower: a.sameTower && !a.preFinetune,
-          hardNegatives: a.hardNegatives && !a.preFinetune,
-          ...(dims ? { matryoshkaDims: dims } : {}),
-          ...(a.matryoshkaWeights
-            ? { matryoshkaWeights: parseNumberList('--matryoshka-weights', a.matryoshkaWeights) }
-            : {}),
-          taskSampling: a.taskSampling,
-          seed,
+          ...options,
           ...(a.dev ? { evaluate: devEvaluatorFromSpec(a.dev) } : {}),
-          evalEvery: parsePositiveInt('--eval-every', a.evalEvery),
-          checkpointEvery: parsePositiveInt('--checkpoint-every', a.checkpointEvery),
-          resume: !a.restart,
-          ...(a.stopAfter ? { stopAfter: parsePositiveInt('--stop-after', a.stopAfter) } : {}),
           reporter: ctx.reporter,
           onStep: progress.onStep,
           signal: abort.signal,
@@ -227,6 +244,7 @@ export function registerTrainCommand(program: Command): void {
 async function initialModel(
   a: TrainArgs,
   seed: number,
+  dim: number | undefined,
   maxLength: number | undefined,
   reporter: import('../../../util/Reporter.js').Reporter,
   texts: readonly string[],
@@ -257,7 +275,7 @@ async function initialModel(
       'give --model to continue training a model, or --tokenizer / --vocab to start a new one',
     );
   }
-  const dim = parsePositiveInt('--dim', a.dim);
+  if (dim === undefined) throw new UsageError('--dim is needed for a new model');
   const model = StaticModel.create(tokenizer, dim, { seed, tokenWeights: a.tokenWeights, config });
   if (a.init === 'random') return model;
   const init = cooccurrenceTable(tokenizer, texts.map(unformat), dim, { seed, reporter });
