@@ -79,7 +79,7 @@ describe('gecko llm check', () => {
     try {
       const spec = `openai:${chatOnly.baseUrl}#chat-only`;
       const args = ['--work', join(dir, 'w6'), 'llm', 'check', '--llm', spec, '--no-cache'];
-      const text = await runGecko(args);
+      const [text, json] = await Promise.all([runGecko(args), runGecko(['--json', ...args])]);
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toMatch(/score: +FAILED: .*cannot score continuations/);
       expect(text.stdout).toMatch(/chat +yes/);
@@ -88,7 +88,6 @@ describe('gecko llm check', () => {
       expect(text.stdout).toMatch(/graded-fallback +yes .*what --judge auto uses here/);
       expect(text.stdout).toMatch(/embeddings +no +no vectors \(.*HTTP 404/);
       expect(text.stdout).toMatch(/pipeline: +distill can run; --judge auto uses the graded judge/);
-      const json = await runGecko(['--json', ...args]);
       expect(json.code).toBe(0);
       const out = JSON.parse(json.stdout);
       expect(out.pipeline).toMatchObject({ canRun: true, autoJudge: 'graded', blockers: [] });
@@ -123,7 +122,7 @@ describe('gecko llm check', () => {
     } finally {
       await chatOnly.close();
     }
-  });
+  }, 120_000);
 
   it('exits 2 on a malformed spec and 1 with a clear line when offline or missing', async () => {
     // Four independent CLI runs, in parallel to keep the suite short.
