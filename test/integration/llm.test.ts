@@ -41,7 +41,10 @@ describe('gecko llm check', () => {
     expect(out.timingsMs.load).toBeGreaterThan(0);
     expect(out.cache).toMatchObject({ hits: 0 });
     if (out.json.error === undefined) expect(Object.keys(out.json.value)).toEqual(['task', 'query']);
-  });
+    // The GGUF also opens as an embedder, which distill's --init auto starts the student from.
+    expect(out.embeddings).toMatchObject({ ok: true, dimensions: 64 });
+    expect(out.pipeline).toMatchObject({ canRun: true, autoJudge: 'llm' });
+  }, 120_000);
 
   it('against an OpenAI-compatible server: the second run makes zero requests; the key stays secret', async () => {
     const spec = `openai:${server.baseUrl}#fake`;
@@ -69,7 +72,7 @@ describe('gecko llm check', () => {
     expect(`${first.stdout}${first.stderr}${second.stdout}${second.stderr}`).not.toContain('sk-cli-secret');
     const uncached = await runGecko([...args, '--no-cache'], { env });
     expect(uncached.stdout).toMatch(/cache: +disabled/);
-  });
+  }, 120_000);
 
   it('passes a chat-only endpoint, which distill runs with the graded judge, and reports what it lacks', async () => {
     // A chat-completions-only server: no /completions echo, no chat logprobs, no json_schema, no embeddings.
