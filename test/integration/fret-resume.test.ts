@@ -259,7 +259,7 @@ describe('FRet killed mid-run and resumed', () => {
       expect(e.candidates).toContain(e.seed_id);
       expect(e.llm.scoring).toBe('logprobs');
     }
-  }, 120_000);
+  }, 300_000);
   it('step 1 with the local llama provider at concurrency 2 resumes after two SIGKILLs to the uninterrupted result', async () => {
     // Pieces that end in a quote let the random model close its JSON strings within a few tokens; with hot
     // sampling, seeds are then accepted at various attempts or fail, so a changed sampling seed or a lost
@@ -335,5 +335,5 @@ describe('FRet killed mid-run and resumed', () => {
     expect(expected.some((r) => r.status === 'ok' && r.attempts > 1)).toBe(true);
     expect(queryRows(killed)).toEqual(expected);
     expect(g.code).toBe(0);
-  }, 300_000);
+  }, 600_000);
 });
