@@ -52,6 +52,7 @@ export {
 export { GeckoError, isGeckoError } from './errors/GeckoError.js';
 export { formatLocation, InputError, type InputLocation, isInputError } from './errors/InputError.js';
 export { isUsageError, UsageError } from './errors/UsageError.js';
+export { findCardScores, readCardScores } from './eval/cardScores.js';
 export {
   HybridRetriever as HybridEvalRetriever,
   type HybridRetrieverOptions as HybridEvalRetrieverOptions,
@@ -280,6 +281,11 @@ export {
   type LoadStaticModelOptions,
   loadStaticModel,
 } from './model/formats/loadStaticModel.js';
+export {
+  type ModelCardOptions,
+  type ModelCardScore,
+  renderModelCard,
+} from './model/formats/modelCard.js';
 export { type SaveStaticModelOptions, saveStaticModel } from './model/formats/saveStaticModel.js';
 // student initialisation (issue 13): teacher-vocabulary distillation, co-occurrence tables, WordNet pairs
 export {
