@@ -95,6 +95,11 @@ export class StaticModel implements Embedder {
       );
     }
     this.tokenizer = tokenizer;
+    // The unknown token's ids are never pooled (encodeOptions drops them, as model2vec does), so its row is
+    // zeroed here, in the given table: the model in memory is then the one saveStaticModel writes (where the
+    // zero row makes sentence-transformers agree) and keeps its `id` across a save and a load.
+    const unk = tokenizer.droppedUnkId;
+    if (unk !== null) table.fill(0, unk * dim, (unk + 1) * dim);
     this.table = table;
     this.dimensions = dim;
     this.weights = init.weights ?? null;

@@ -128,18 +128,12 @@ export async function saveStaticModel(
 }
 
 /**
- * The table as written: weights folded in, and the row of the unknown token that model2vec drops set to zero.
- * sentence-transformers keeps [UNK] ids in its mean; a zero row leaves the sum unchanged, so after its
- * Normalize module the vector equals model2vec's and gecko's (which drop them). gecko never pools that row.
+ * The table as written: weights folded in. The row of the unknown token that model2vec drops is zero (the
+ * StaticModel constructor zeroes it): sentence-transformers keeps [UNK] ids in its mean, and a zero row leaves
+ * the sum unchanged, so after its Normalize module the vector equals model2vec's and gecko's.
  */
 function exportTable(model: StaticModel): Float32Array {
-  const folded = model.foldedTable();
-  const unk = model.tokenizer.droppedUnkId;
-  if (unk === null) return folded;
-  const d = model.dimensions;
-  const out = folded === model.table ? folded.slice() : folded;
-  out.fill(0, unk * d, (unk + 1) * d);
-  return out;
+  return model.foldedTable();
 }
 
 /** A folder's name without a `.tmp-<pid>` suffix; `model` (train's and distill's) gives its parent's name. */
