@@ -1,3 +1,4 @@
+import { markdownTable } from '../../util/markdownTable.js';
 import type { StaticModel } from '../StaticModel.js';
 import type { Tokenizer } from '../tokenizer/Tokenizer.js';
 import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../unifiedFormat.js';
@@ -98,9 +99,7 @@ export function renderModelCard(model: StaticModel, options: ModelCardOptions): 
     '',
     '## Model details',
     '',
-    '| | |',
-    '| --- | --- |',
-    ...details.map(([k, val]) => `| ${k} | ${escapeCell(val)} |`),
+    markdownTable(['Property', 'Value'], details),
     '',
     "Inputs use Gecko's unified format: queries `task: {task} | query: {text}` (default task",
     `\`${DEFAULT_QUERY_TASK}\`), documents \`title: {title or none} | text: {text}\`.`,
@@ -203,9 +202,11 @@ function trainingSection(sources: readonly TrainingSource[]): string[] {
   return [
     '## Training data',
     '',
-    '| Source | Kind | Examples | Weight |',
-    '| --- | --- | ---: | ---: |',
-    ...sources.map((s) => `| ${escapeCell(s.name)} | ${escapeCell(s.kind)} | ${s.count} | ${s.weight} |`),
+    markdownTable(
+      ['Source', 'Kind', 'Examples', 'Weight'],
+      sources.map((s) => [s.name, s.kind, String(s.count), String(s.weight)]),
+      ['left', 'left', 'right', 'right'],
+    ),
     '',
   ];
 }
@@ -226,18 +227,13 @@ function scoresSection(scores: readonly ModelCardScore[]): string[] {
     '',
     'Main scores x 100 (MTEB protocol, computed by gecko-embed):',
     '',
-    `| Task | Type | Metric | ${sizes.map(label).join(' | ')} |`,
-    `| --- | --- | --- | ${sizes.map(() => '---:').join(' | ')} |`,
-    ...tasks.map(
-      (t) =>
-        `| ${escapeCell(t.task)} | ${escapeCell(t.type)} | ${escapeCell(t.metric)} | ${sizes.map((d) => cell(t.task, d)).join(' | ')} |`,
+    markdownTable(
+      ['Task', 'Type', 'Metric', ...sizes.map(label)],
+      tasks.map((t) => [t.task, t.type, t.metric, ...sizes.map((d) => cell(t.task, d))]),
+      ['left', 'left', 'left', ...sizes.map(() => 'right' as const)],
     ),
     '',
   ];
-}
-
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 /** A YAML plain scalar when safe, else a double-quoted one. */
