@@ -328,13 +328,16 @@ export {
 } from './model/unifiedFormat.js';
 export {
   createApp,
+  createServeMetrics,
   type GeckoApp,
   isServeError,
   type ListenOptions,
   type LongInputPolicy,
+  parseCorsOrigins,
   type RunningServer,
   type ServeDeps,
   ServeError,
+  type ServeMetrics,
   type ServeOptions,
   startServer,
 } from './serve/index.js';

@@ -10,5 +10,6 @@ export {
   type ServeDeps,
   startServer,
 } from './createServer.js';
-export { DEFAULT_SERVE, type LongInputPolicy, type ServeOptions } from './options.js';
+export { createServeMetrics, type ServeMetrics } from './metrics.js';
+export { DEFAULT_SERVE, type LongInputPolicy, parseCorsOrigins, type ServeOptions } from './options.js';
 export { isServeError, ServeError } from './ServeError.js';
