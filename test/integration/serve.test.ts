@@ -188,11 +188,3 @@ describe('limits and shutdown on a real socket', () => {
     await expect(fetch(`${s.url}/health`)).rejects.toThrow();
   });
 });
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
