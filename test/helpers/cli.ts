@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './paths.js';
@@ -23,17 +23,24 @@ export function runGecko(
       env: { ...process.env, CI: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    collectOutput(child).then(resolve, reject);
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Collects a child's stdout and stderr (both piped) until it closes. */
+export function collectOutput(child: ChildProcess): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString();
     });
-    child.stderr.on('data', (d: Buffer) => {
+    child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
   });
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TSX_LOADER } from './cli.js';
+import { type CliResult, collectOutput, TSX_LOADER } from './cli.js';
 import { ROOT } from './paths.js';
 
 /** The first ```sh block after the README heading that starts with `heading`, as written. */
@@ -22,10 +22,7 @@ export function readmeShellBlock(heading: string): string {
  * Runs a README shell block with bash (`set -euo pipefail`) in `cwd`, where `gecko` is the CLI from source
  * (a shim first on PATH), as a user with `npm link` would run it.
  */
-export function runReadmeBlock(
-  script: string,
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runReadmeBlock(script: string, cwd: string): Promise<CliResult> {
   const bin = join(cwd, '.readme-bin');
   mkdirSync(bin, { recursive: true });
   const shim = join(bin, 'gecko');
@@ -34,21 +31,10 @@ export function runReadmeBlock(
     `#!/bin/sh\nexec "${process.execPath}" --import "${TSX_LOADER}" "${join(ROOT, 'src/cli/main.ts')}" "$@"\n`,
   );
   chmodSync(shim, 0o755);
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-      cwd,
-      env: { ...process.env, CI: '1', PATH: `${bin}:${process.env.PATH ?? ''}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+    cwd,
+    env: { ...process.env, CI: '1', PATH: `${bin}:${process.env.PATH ?? ''}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return collectOutput(child);
 }

@@ -6,26 +6,21 @@
  * `<tmpdir>/gecko-browser-example/page.png`. Skipped, with a message, only when /usr/bin/chromium is absent
  * (.ci/run installs it).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleBrowser } from '../../src/browser/bundle.js';
 import { exactTopK } from '../../src/math/topK.js';
 import { loadStaticModel } from '../../src/model/formats/loadStaticModel.js';
 import type { StaticModel } from '../../src/model/StaticModel.js';
+import { chromiumOrWarn, launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/paths.js';
 import { readmeShellBlock, runReadmeBlock } from '../helpers/readme.js';
 import { type StaticServer, serveStatic } from '../helpers/staticServer.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `browser example test skipped: ${CHROMIUM} is missing (install it with "apt-get install -y chromium")`,
-  );
-}
+const hasChromium = chromiumOrWarn('browser example test');
 const SHOT_DIR = join(tmpdir(), 'gecko-browser-example');
 
 let dir: string;
@@ -103,17 +98,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
   it('embeds the example corpus in the page and ranks it as Node does', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
       const errors: string[] = [];

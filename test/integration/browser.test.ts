@@ -4,27 +4,20 @@
  * Node's within 1e-6. Skipped, with a message, only when /usr/bin/chromium is absent
  * (CI installs it: `apt-get install -y chromium`).
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleBrowser } from '../../src/browser/bundle.js';
 import type { EmbedOptions } from '../../src/model/Embedder.js';
 import { loadStaticModel } from '../../src/model/formats/loadStaticModel.js';
+import { chromiumOrWarn, launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 import { maxAbsDiff, saveTestModel } from '../unit/serve/fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `browser test skipped: ${CHROMIUM} is missing (install it with "apt-get install -y chromium")`,
-  );
-}
+const hasChromium = chromiumOrWarn('browser test');
 
 const CASES: { texts: string[]; options: EmbedOptions }[] = [
   { texts: ['how do geckos climb walls', 'Geckos’ toes carry millions of setae!'], options: {} },
@@ -75,17 +68,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasChromium)('browser build in headless Chromium', () => {
   it('embeds like Node within 1e-6', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
