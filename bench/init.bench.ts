@@ -12,12 +12,9 @@
  * gecko static model folder (256 wide). A transformers.js teacher needs a downloaded model and is not run.
  * Options: --tokens N vocabulary tokens (default 4000; 1500 for the GGUF), --batch N (default 256).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openTeacherEmbedder } from '../src/distill/teacherInit.js';
 import type { Embedder } from '../src/model/Embedder.js';
 import { saveStaticModel } from '../src/model/formats/saveStaticModel.js';
@@ -28,9 +25,9 @@ import { wordPieceTokenizerJson } from '../src/model/tokenizer/wordPieceJson.js'
 import { silentReporter } from '../src/util/Reporter.js';
 import { openWorkspace } from '../src/workspace/Workspace.js';
 import { writeTinyLlamaGguf } from '../test/helpers/gguf/tinyLlama.js';
+import { startOpenAIServerProcess } from '../test/helpers/openaiServer/process.js';
 import { numberArg, printTable, sharedDataDir } from './table.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TEACHER_DIM = 768;
 
 /** The first `n` real pieces of the BERT vocabulary (after [PAD], the [unusedN] block and the specials). */
@@ -39,26 +36,6 @@ function vocabulary(n: number): Tokenizer {
     .split('\n')
     .filter((l) => l.length > 0 && !/^\[unused\d+\]$/.test(l));
   return Tokenizer.fromJSON(wordPieceTokenizerJson(lines.slice(0, n)));
-}
-
-async function startServer(): Promise<{ baseUrl: string; stop: () => void }> {
-  const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      tsx,
-      join(ROOT, 'test/helpers/openaiServer/main.ts'),
-      '--embedding-dim',
-      String(TEACHER_DIM),
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
-  });
-  return { baseUrl: line.trim(), stop: () => child.stdin.end() };
 }
 
 async function rawEmbed(teacher: Embedder, texts: string[], batch: number): Promise<number> {
@@ -121,7 +98,7 @@ export async function run(args: string[]): Promise<void> {
   const rows: Record<string, string | number>[] = [];
   const notes: string[] = [];
   try {
-    const server = await startServer();
+    const server = await startOpenAIServerProcess(['--embedding-dim', String(TEACHER_DIM)]);
     try {
       rows.push(
         await measure('openai (loopback)', `openai:${server.baseUrl}#fake`, vocabulary(n), batch, dir),

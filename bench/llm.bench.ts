@@ -7,18 +7,15 @@
  *    rounds; the provider (retries, timeouts, concurrency limit, node:http keep-alive transport) must keep
  *    at least 95% of fetch's throughput.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLlamaProvider } from '../src/llm/llama/LlamaProvider.js';
 import { createOpenAIProvider } from '../src/llm/openai/OpenAIProvider.js';
 import { writeTinyLlamaGguf } from '../test/helpers/gguf/tinyLlama.js';
+import { startOpenAIServerProcess } from '../test/helpers/openaiServer/process.js';
 import { numberArg, percentile, printTable } from './table.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORDS =
   'the gecko can climb a wall with sticky toe pad hair force water sun moon tree house lizard feet'.split(
     ' ',
@@ -78,18 +75,6 @@ async function scoringBench(prompts: number): Promise<void> {
   );
 }
 
-async function startServerProcess(): Promise<{ baseUrl: string; stop: () => void }> {
-  const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'test/helpers/openaiServer/main.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
-  });
-  return { baseUrl: line.trim(), stop: () => child.stdin.end() };
-}
-
 /** Runs `n` tasks with at most `concurrency` in flight; returns per-task latencies in ms. */
 async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
   const lat: number[] = [];
@@ -111,7 +96,7 @@ const ROUNDS = 20;
 
 async function httpBench(requests: number): Promise<void> {
   const concurrency = 32;
-  const server = await startServerProcess();
+  const server = await startOpenAIServerProcess();
   const llm = createOpenAIProvider({ baseUrl: server.baseUrl, model: 'fake', concurrency });
   const body = (i: number) => ({
     model: 'fake',

@@ -218,7 +218,7 @@ function classificationTriples(
 }
 
 const SENTENCE_END = /([.!?])\s+(?=[A-Z0-9"'(])/;
-const SENTENCE_ENDS = /([.!?])\s+(?=[A-Z0-9"'(])/g;
+const SENTENCE_ENDS = new RegExp(SENTENCE_END.source, 'g');
 /** Shortest sentence the cloze task asks about: shorter ones are headings, numbers or fragments. */
 const MIN_CLOZE_CHARS = 30;
 
