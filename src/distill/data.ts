@@ -5,6 +5,8 @@ import type { Corpus } from '../corpus/Corpus.js';
 import type { Passage } from '../corpus/passage.js';
 import type { FretExample } from '../fret/mine.js';
 import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../model/unifiedFormat.js';
+import { corpusPair } from '../train/data/corpusPairs.js';
+import type { SelfSupervisedMode } from '../train/data/types.js';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { sha256 } from '../util/hash.js';
 import { readJsonlValues } from '../util/jsonl.js';
@@ -28,23 +30,35 @@ export interface HeldOutQuery {
   seedId?: string;
 }
 
-const SENTENCE_END = /([.!?])\s+(?=[A-Z0-9"'(])/;
-
-/** A self-supervised pair from one passage: title → body, or (untitled) first sentence → rest. */
-export function selfSupervisedPair(p: Pick<Passage, 'title' | 'text'>): {
+/** A self-supervised pair of one passage, before formatting. */
+export interface DistillPair {
   anchor: string;
   positive: string;
-  kind: 'title-body' | 'first-sentence';
-} | null {
-  if (p.title && p.title.trim() !== '')
-    return { anchor: p.title.trim(), positive: p.text, kind: 'title-body' };
-  const m = SENTENCE_END.exec(p.text);
-  if (!m) return null;
-  const cut = m.index + 1;
-  const first = p.text.slice(0, cut).trim();
-  const rest = p.text.slice(cut).trim();
-  if (first.length < 10 || rest.length < 10) return null;
-  return { anchor: first, positive: rest, kind: 'first-sentence' };
+  /** Shown with the document (cloze pairs keep the passage's title). */
+  title: string | null;
+  kind: SelfSupervisedMode;
+}
+
+/**
+ * The self-supervised pairs of one passage, one per mode (`corpusPair`, shared with `gecko train`), except
+ * that `title-body` falls back to first sentence -> rest for an untitled passage, so every passage gives a
+ * pair whatever the corpus looks like. `index` seeds the cloze sentence.
+ */
+export function selfSupervisedPairs(
+  p: Pick<Passage, 'title' | 'text'>,
+  modes: readonly SelfSupervisedMode[],
+  seed: number,
+  index: number,
+): DistillPair[] {
+  const out: DistillPair[] = [];
+  for (const mode of new Set(modes)) {
+    const titled = !!p.title && p.title.trim() !== '';
+    const kind = mode === 'title-body' && !titled ? 'first-sentence' : mode;
+    if (kind === 'first-sentence' && mode === 'title-body' && modes.includes('first-sentence')) continue;
+    const pair = corpusPair(kind, p.text, titled ? p.title!.trim() : null, seed, index);
+    if (pair) out.push({ anchor: pair.query, positive: pair.text, title: pair.title, kind });
+  }
+  return out;
 }
 
 /**
@@ -55,36 +69,46 @@ export function selfSupervisedPair(p: Pick<Passage, 'title' | 'text'>): {
 export async function writePairs(
   corpus: Corpus,
   dir: string,
-  seed: number,
-  holdout: number,
+  opts: { seed: number; holdout: number; modes: readonly SelfSupervisedMode[] },
 ): Promise<{
   files: { pairs: string; corpus: string; heldout: string };
-  counts: { passages: number; pairs: number; titleBody: number; firstSentence: number; heldOut: number };
+  counts: {
+    passages: number;
+    pairs: number;
+    titleBody: number;
+    firstSentence: number;
+    cloze: number;
+    heldOut: number;
+  };
 }> {
   const pairs: string[] = [];
   const docs: string[] = [];
   const held: HeldOutQuery[] = [];
-  const counts = { passages: 0, pairs: 0, titleBody: 0, firstSentence: 0, heldOut: 0 };
+  const counts = { passages: 0, pairs: 0, titleBody: 0, firstSentence: 0, cloze: 0, heldOut: 0 };
+  const key = { 'title-body': 'titleBody', 'first-sentence': 'firstSentence', cloze: 'cloze' } as const;
+  let index = 0;
   for await (const p of corpus) {
     counts.passages++;
     docs.push(JSON.stringify({ _id: p.id, title: p.title ?? '', text: p.text }));
-    const pair = selfSupervisedPair(p);
-    if (!pair) continue;
-    if (isHeldOut(p.id, seed, holdout)) {
-      // Titles make meaningful queries; a passage's own first sentence would be a lexical give-away.
-      if (pair.kind === 'title-body') held.push({ id: `title-${p.id}`, text: pair.anchor, passageId: p.id });
+    const made = selfSupervisedPairs(p, opts.modes, opts.seed, index++);
+    if (made.length === 0) continue;
+    if (isHeldOut(p.id, opts.seed, opts.holdout)) {
+      // Titles make meaningful queries; a passage's own sentences would be lexical give-aways.
+      if (p.title && p.title.trim() !== '')
+        held.push({ id: `title-${p.id}`, text: p.title.trim(), passageId: p.id });
       counts.heldOut++;
       continue;
     }
-    pairs.push(
-      JSON.stringify({
-        anchor: formatQuery(pair.anchor, DEFAULT_QUERY_TASK),
-        positive: formatDocument(pair.positive),
-      }),
-    );
-    counts.pairs++;
-    if (pair.kind === 'title-body') counts.titleBody++;
-    else counts.firstSentence++;
+    for (const pair of made) {
+      pairs.push(
+        JSON.stringify({
+          anchor: formatQuery(pair.anchor, DEFAULT_QUERY_TASK),
+          positive: formatDocument(pair.positive, pair.title),
+        }),
+      );
+      counts.pairs++;
+      counts[key[pair.kind]]++;
+    }
   }
   const files = {
     pairs: join(dir, 'pairs.train.jsonl'),

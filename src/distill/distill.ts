@@ -122,7 +122,11 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
     const hashes = stageInputs(config, h, hashPath);
     const pairsHash = hashes.pairs();
     const pairs = await runner.run('pairs', pairsHash, async () => {
-      const r = await writePairs(corpus, p.data, config.seed, config.eval.holdout);
+      const r = await writePairs(corpus, p.data, {
+        seed: config.seed,
+        holdout: config.eval.holdout,
+        modes: config.pretrain.selfSupervised,
+      });
       return { outputs: Object.values(r.files), summary: r.counts };
     });
     h.pairs = pairs.outputHash;

@@ -20,7 +20,13 @@ export function stageInputs(
   const fileHashes = async (paths: readonly (string | null)[]): Promise<(string | null)[]> =>
     Promise.all(paths.map((x) => (x ? hashPath(x) : null)));
   return {
-    pairs: () => inputHash({ ingest: h.ingest, seed: c.seed, holdout: c.eval.holdout }),
+    pairs: () =>
+      inputHash({
+        ingest: h.ingest,
+        seed: c.seed,
+        holdout: c.eval.holdout,
+        modes: c.pretrain.selfSupervised,
+      }),
     generate: () => inputHash({ ingest: h.ingest, llm: c.llm, generate: c.generate, seed: c.seed }),
     mine: () =>
       inputHash({

@@ -1,8 +1,9 @@
 import { InputError } from '../../errors/InputError.js';
 import { UsageError } from '../../errors/UsageError.js';
-import { createRng, mixSeed, shuffleInPlace } from '../../math/rng.js';
+import { createRng, shuffleInPlace } from '../../math/rng.js';
 import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../../model/unifiedFormat.js';
 import { readJsonlSync } from '../../util/jsonl.js';
+import { corpusPair } from './corpusPairs.js';
 import { type JsonlRecord, optStr, str } from './fields.js';
 import {
   type PairFormat,
@@ -217,27 +218,9 @@ function classificationTriples(
   return out;
 }
 
-const SENTENCE_END = /([.!?])\s+(?=[A-Z0-9"'(])/;
-const SENTENCE_ENDS = new RegExp(SENTENCE_END.source, 'g');
-/** Shortest sentence the cloze task asks about: shorter ones are headings, numbers or fragments. */
-const MIN_CLOZE_CHARS = 30;
-
 function modeList(m: SourceSpec['selfSupervised']): SelfSupervisedMode[] {
   if (m === undefined) return ['title-body'];
   return Array.isArray(m) ? [...new Set(m)] : [m];
-}
-
-/** Splits a text into sentences at `. ! ?` followed by space and a capital, digit, quote or bracket. */
-export function splitSentences(text: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  for (const m of text.matchAll(SENTENCE_ENDS)) {
-    const end = m.index + 1;
-    out.push(text.slice(start, end).trim());
-    start = end;
-  }
-  out.push(text.slice(start).trim());
-  return out.filter((s) => s !== '');
 }
 
 function selfSupervised(
@@ -253,41 +236,14 @@ function selfSupervised(
     const title = optStr(file, r, 'title');
     for (const mode of modes) {
       const pair = corpusPair(mode, text, title, seed, index);
-      if (pair) out.push({ anchor: formatQuery(pair[0], task), positive: pair[1], negative: null, task });
+      if (pair)
+        out.push({
+          anchor: formatQuery(pair.query, task),
+          positive: formatDocument(pair.text, pair.title),
+          negative: null,
+          task,
+        });
     }
   });
   return out;
-}
-
-/** One self-supervised (query text, formatted document) pair of a passage, or null when it has none. */
-function corpusPair(
-  mode: SelfSupervisedMode,
-  text: string,
-  title: string | null,
-  seed: number,
-  index: number,
-): [string, string] | null {
-  if (mode === 'title-body') {
-    if (!title || title.trim() === '') return null;
-    return [title, formatDocument(text)];
-  }
-  if (mode === 'first-sentence') {
-    const m = SENTENCE_END.exec(text);
-    if (!m) return null;
-    const cut = m.index + 1;
-    const first = text.slice(0, cut).trim();
-    const rest = text.slice(cut).trim();
-    if (first.length < 10 || rest.length < 10) return null;
-    return [first, formatDocument(rest)];
-  }
-  // Inverse cloze task (Lee et al. 2019, ORQA): a sentence is a pseudo-query for the passage it came from,
-  // which is taken out of the passage so the pair teaches topical relevance rather than string overlap.
-  // The sentence is a seeded function of (seed, passage index), so the data is the same on every run.
-  const sentences = splitSentences(text);
-  if (sentences.length < 3) return null;
-  const candidates = sentences.flatMap((s, i) => (s.length >= MIN_CLOZE_CHARS ? [i] : []));
-  if (candidates.length === 0) return null;
-  const pick = candidates[createRng(mixSeed(seed, index)).int(candidates.length)]!;
-  const rest = sentences.filter((_, i) => i !== pick).join(' ');
-  return [sentences[pick]!, formatDocument(rest, title)];
 }

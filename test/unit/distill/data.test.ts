@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isHeldOut, selfSupervisedPair, splitFret, writeHeldOutTask } from '../../../src/distill/data.js';
+import { isHeldOut, selfSupervisedPairs, splitFret, writeHeldOutTask } from '../../../src/distill/data.js';
 import { loadLocalTask } from '../../../src/eval/tasks/loadLocalTask.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -17,18 +17,44 @@ describe('held-out split and pairs', () => {
   });
 
   it('makes title → body pairs, or first sentence → rest for untitled passages', () => {
-    expect(selfSupervisedPair({ title: 'Geckos', text: 'They climb walls.' })).toEqual({
-      anchor: 'Geckos',
-      positive: 'They climb walls.',
-      kind: 'title-body',
-    });
+    expect(selfSupervisedPairs({ title: 'Geckos', text: 'They climb walls.' }, ['title-body'], 1, 0)).toEqual(
+      [{ anchor: 'Geckos', positive: 'They climb walls.', title: null, kind: 'title-body' }],
+    );
     expect(
-      selfSupervisedPair({
-        title: null,
-        text: 'Geckos climb walls easily. Their toes hold millions of setae.',
-      }),
-    ).toMatchObject({ anchor: 'Geckos climb walls easily.', kind: 'first-sentence' });
-    expect(selfSupervisedPair({ title: '', text: 'no sentence end' })).toBeNull();
+      selfSupervisedPairs(
+        { title: null, text: 'Geckos climb walls easily. Their toes hold millions of setae.' },
+        ['title-body'],
+        1,
+        0,
+      ),
+    ).toMatchObject([{ anchor: 'Geckos climb walls easily.', kind: 'first-sentence' }]);
+    expect(selfSupervisedPairs({ title: '', text: 'no sentence end' }, ['title-body'], 1, 0)).toEqual([]);
+  });
+
+  it('adds a cloze pair per passage: a long sentence out, the titled rest as the positive', () => {
+    const text =
+      'Geckos climb smooth walls with ease. Their toes carry millions of tiny setae. ' +
+      'Van der Waals forces hold each seta to the surface.';
+    const pairs = selfSupervisedPairs({ title: 'Geckos', text }, ['title-body', 'cloze'], 3, 5);
+    expect(pairs.map((p) => p.kind)).toEqual(['title-body', 'cloze']);
+    const cloze = pairs[1]!;
+    expect(cloze.title).toBe('Geckos');
+    expect(text).toContain(cloze.anchor);
+    expect(cloze.positive).not.toContain(cloze.anchor);
+    expect(cloze.positive.length + cloze.anchor.length + 1).toBe(text.length);
+    // Seeded by (seed, index): the same call gives the same sentence, and other indices ask other ones.
+    expect(selfSupervisedPairs({ title: 'Geckos', text }, ['cloze'], 3, 5)).toEqual([cloze]);
+    const asked = new Set(
+      Array.from(
+        { length: 30 },
+        (_, i) => selfSupervisedPairs({ title: 'Geckos', text }, ['cloze'], 3, i)[0]!.anchor,
+      ),
+    );
+    expect(asked.size).toBe(3);
+    // Fewer than three sentences: no cloze pair.
+    expect(
+      selfSupervisedPairs({ title: 'G', text: 'One sentence only here. And two.' }, ['cloze'], 3, 0),
+    ).toEqual([]);
   });
 
   it('splits FRet examples by seed passage and writes a loadable held-out retrieval task', async () => {
