@@ -11,6 +11,7 @@ export {
   createOpenAIEmbedder,
   type OpenAIEmbedderOptions,
 } from './embedders/OpenAIEmbedder.js';
+export { type OpenEmbedderOptions, openEmbedder } from './embedders/openEmbedder.js';
 export { plainText, type TextFormat } from './embedders/plainText.js';
 export {
   loadTransformersEmbedder,

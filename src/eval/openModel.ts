@@ -1,6 +1,5 @@
 import { UsageError } from '../errors/UsageError.js';
 import type { Embedder } from '../model/Embedder.js';
-import { loadStaticModel } from '../model/formats/loadStaticModel.js';
 import type { Reporter } from '../util/Reporter.js';
 import { openWorkspace } from '../workspace/Workspace.js';
 import { Bm25Retriever } from './embedders/Bm25Retriever.js';
@@ -8,7 +7,7 @@ import { CachedEmbedder } from './embedders/CachedEmbedder.js';
 import { HashedBowEmbedder } from './embedders/HashedBowEmbedder.js';
 import { HybridRetriever } from './embedders/HybridRetriever.js';
 import { createLlamaEmbedder } from './embedders/LlamaEmbedder.js';
-import { OpenAiEmbedder } from './embedders/OpenAIEmbedder.js';
+import { openEmbedder } from './embedders/openEmbedder.js';
 import type { TextFormat } from './embedders/plainText.js';
 import { loadTransformersEmbedder } from './embedders/TransformersEmbedder.js';
 import type { EvalModel } from './evaluateTask.js';
@@ -58,9 +57,7 @@ export async function openEvalModel(
   }
   let embedder: Embedder;
   let dispose: (() => Promise<void>) | undefined;
-  if (spec.startsWith('openai:')) {
-    embedder = await OpenAiEmbedder.create(spec, { format: options.format ?? 'plain', what: '--model' });
-  } else if (spec.startsWith('transformers:')) {
+  if (spec.startsWith('transformers:')) {
     embedder = await loadTransformersEmbedder(spec.slice('transformers:'.length), { format: options.format });
   } else if (spec.startsWith('llama:')) {
     const file = spec.slice('llama:'.length);
@@ -76,7 +73,12 @@ export async function openEvalModel(
     const d = spec.includes(':') ? Number(spec.split(':')[1]) : 256;
     embedder = new HashedBowEmbedder({ dimensions: d });
   } else {
-    embedder = await loadStaticModel(spec, { reporter: options.reporter });
+    // openai:URL#model or a static model folder; mteb sends plain text unless told otherwise.
+    embedder = await openEmbedder(spec, {
+      format: options.format ?? 'plain',
+      what: '--model',
+      ...(options.reporter ? { reporter: options.reporter } : {}),
+    });
   }
   if (!options.cacheWorkspace) return { embedder, close: async () => dispose?.() };
   const ws = openWorkspace(options.cacheWorkspace);

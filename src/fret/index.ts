@@ -37,6 +37,14 @@ export { type Qrels, QrelsJudge, readQrels } from './judge/QrelsJudge.js';
 export { type MergeSummary, mergeDatasets } from './merge.js';
 export { DEFAULT_MINE, type FretExample, type MineOptions, type MineSummary, minePairs } from './mine.js';
 export { DenseRetriever, type DenseRetrieverOptions } from './retrieve/DenseRetriever.js';
+export {
+  type OpenRetrieverOptions,
+  openRetriever,
+  RETRIEVER_KINDS,
+  type RetrieverKind,
+  type RetrieverSettingNames,
+  type RetrieverSpec,
+} from './retrieve/openRetriever.js';
 export { type QuickStudentOptions, trainQuickStudent } from './retrieve/quickStudent.js';
 export {
   Bm25Retriever,

@@ -6,12 +6,13 @@ import { importQueries } from '../../../fret/importQueries.js';
 import { createJudge } from '../../../fret/judge/createJudge.js';
 import { DEFAULT_LABELS } from '../../../fret/judge/LlmJudge.js';
 import { DEFAULT_MINE } from '../../../fret/mine.js';
+import { openRetriever } from '../../../fret/retrieve/openRetriever.js';
 import type { Retriever } from '../../../fret/retrieve/Retriever.js';
 import { type NegativeRule, parseNegativeRule } from '../../../fret/selection.js';
 import { parseShard, type Shard } from '../../../fret/shard.js';
 import type { Reporter } from '../../../util/Reporter.js';
 import { parsePositiveInt } from '../../context.js';
-import { openRetriever, parseNumber } from './resources.js';
+import { parseNumber } from './resources.js';
 
 /** The options that define a mining job: shared by `fret mine` and `fret export-batch --stage mine`. */
 export interface MineJobArgs {
@@ -134,6 +135,14 @@ export function addMineJobOptions(cmd: Command, options: { shared?: boolean } = 
     );
 }
 
+/** How retriever errors name the settings: by the flags that set them. */
+const RETRIEVER_FLAGS = {
+  kind: '--retriever',
+  embedder: '--embedder',
+  bm25Text: '--bm25-text',
+  rrfK: '--rrf-k',
+} as const;
+
 /** A mining job parsed from the options: how to build its judge and retriever, and its settings. */
 export interface MineJob {
   run: string;
@@ -193,15 +202,15 @@ export function mineJobFrom(args: MineJobArgs): MineJob {
     retriever: (corpus, reporter) =>
       openRetriever(
         corpus,
-        args.retriever,
         {
+          kind: args.retriever,
           embedder: args.embedder,
           embedderKeyEnv: args.embedderKeyEnv,
           bm25Text: args.bm25Text,
           rrfK,
           student,
         },
-        reporter,
+        { names: RETRIEVER_FLAGS, reporter },
       ),
   };
 }
