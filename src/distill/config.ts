@@ -66,6 +66,14 @@ export const DistillConfigSchema = z.strictObject({
     /** nth | nth:K | random | none. */
     negative: z.string().regex(/^(nth|nth:\d+|random|none)$/, 'expected nth, nth:K, random or none'),
     concurrency: positiveInt,
+    /** First-stage retriever of the candidates: bm25, dense (`embedder`) or hybrid (RRF of both). */
+    retriever: z.enum(['bm25', 'dense', 'hybrid'], { error: 'expected bm25, dense or hybrid' }),
+    /** The dense retriever's embedder: openai:URL#model, or a static model folder / repo id. */
+    embedder: z.string().min(1).nullable(),
+    /** Environment variable holding the key of an openai: embedder (null: OPENAI_API_KEY). */
+    embedderKeyEnv: z.string().min(1).nullable(),
+    /** RRF constant of the hybrid retriever. */
+    rrfK: z.number().nonnegative(),
   }),
   student: z.strictObject({
     dim: positiveInt.max(1024),
@@ -148,7 +156,16 @@ export const DEFAULT_DISTILL: Omit<DistillConfig, 'corpus'> = {
     maxPassageChars: 2000,
     concurrency: 4,
   },
-  mine: { judge: 'auto', candidates: 20, negative: 'nth', concurrency: 4 },
+  mine: {
+    judge: 'auto',
+    candidates: 20,
+    negative: 'nth',
+    concurrency: 4,
+    retriever: 'bm25',
+    embedder: null,
+    embedderKeyEnv: null,
+    rrfK: 60,
+  },
   student: {
     dim: 256,
     tokenizer: null,
@@ -287,6 +304,15 @@ export function resolveDistillConfig(layers: readonly ConfigLayer[]): DistillCon
   if (c.corpus.length === 0) {
     const cli = layers.find((l) => l.usage);
     throw fail(cli, cli?.source ?? 'flags', 'corpus', 'give at least one corpus file (--corpus FILE)');
+  }
+  if (c.mine.retriever !== 'bm25' && !c.mine.embedder) {
+    const owner = ownerOf(layers, ['mine', 'retriever']);
+    throw fail(
+      owner,
+      owner?.source ?? 'defaults',
+      'mine.embedder',
+      `mine.retriever "${c.mine.retriever}" needs an embedder (--embedder SPEC: openai:URL#model, or a static model folder)`,
+    );
   }
   for (const [group, field] of [
     ['train', 'matryoshka'],

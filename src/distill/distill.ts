@@ -8,6 +8,7 @@ import { generateQueries } from '../fret/generate.js';
 import { createJudge } from '../fret/judge/createJudge.js';
 import { minePairs } from '../fret/mine.js';
 import type { PromptTemplate } from '../fret/prompts.js';
+import { openRetriever, type RetrieverSpec } from '../fret/retrieve/openRetriever.js';
 import { parseNegativeRule } from '../fret/selection.js';
 import { FretStore } from '../fret/store.js';
 import { type CachedLanguageModel, withLlmCache } from '../llm/cache/withLlmCache.js';
@@ -173,8 +174,15 @@ export async function distill(config: DistillConfig, options: DistillOptions = {
         reporter.warn(
           'the teacher gives no exact log-probabilities: candidates are ranked by graded relevance judgements (recorded as scoring "graded-judgement" in the dataset and report)',
         );
+      const retriever = await openRetriever(corpus, retrieverSpec(config), {
+        names: MINE_RETRIEVER_FIELDS,
+        kinds: ['bm25', 'dense', 'hybrid'],
+        reporter,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       const s = await minePairs(corpus, judge, {
         run: runName,
+        retriever,
         candidates: config.mine.candidates,
         negative: parseNegativeRule(config.mine.negative, 'mine.negative'),
         concurrency: config.mine.concurrency,
@@ -337,6 +345,24 @@ function result(
       config: p.config,
       dataset: join(p.fret, 'fret.jsonl'),
     },
+  };
+}
+
+/** How retriever errors name the settings: by their config fields. */
+const MINE_RETRIEVER_FIELDS = {
+  kind: 'mine.retriever',
+  embedder: 'mine.embedder',
+  rrfK: 'mine.rrfK',
+} as const;
+
+/** FRet step 2's retriever as the config's `mine` group sets it (the same builder as `fret mine`'s). */
+function retrieverSpec(config: DistillConfig): RetrieverSpec {
+  const m = config.mine;
+  return {
+    kind: m.retriever,
+    rrfK: m.rrfK,
+    ...(m.embedder ? { embedder: m.embedder } : {}),
+    ...(m.embedderKeyEnv ? { embedderKeyEnv: m.embedderKeyEnv } : {}),
   };
 }
 

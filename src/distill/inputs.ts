@@ -31,7 +31,7 @@ export function stageInputs(
     mine: () =>
       inputHash({
         generate: h.generate,
-        mine: c.mine,
+        mine: mineSettings(c.mine),
         llm: c.mine.judge.startsWith('qrels:') ? null : c.llm,
       }),
     split: () => inputHash({ mine: h.mine, seed: c.seed, holdout: c.eval.holdout }),
@@ -66,6 +66,17 @@ export function stageInputs(
       }),
     report: () => inputHash({ mine: h.mine, pretrain: h.pretrain, train: h.train, eval: h.eval, config: c }),
   };
+}
+
+/**
+ * The mining settings the mine stage's hash covers. The retriever's count only when it is not the default
+ * BM25 (the embedder's key variable never: it changes no result), so records written before
+ * `mine.retriever` existed stay up to date.
+ */
+function mineSettings(m: DistillConfig['mine']): Record<string, unknown> {
+  const { retriever, embedder, embedderKeyEnv: _, rrfK, ...rest } = m;
+  if (retriever === 'bm25') return rest;
+  return { ...rest, retriever, embedder, ...(retriever === 'hybrid' ? { rrfK } : {}) };
 }
 
 /** Which stages will run: walks the chain while stored records match; after the first change, all run. */

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGecko } from '../helpers/cli.js';
-import { type ServerRequest, startOpenAIServer } from '../helpers/openaiServer/index.js';
-import { defaultRoutes } from '../helpers/openaiServer/routes.js';
+import { distillTeacherChat } from '../helpers/distillTeacher.js';
+import { startOpenAIServer } from '../helpers/openaiServer/index.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -14,36 +14,9 @@ import { tempDir } from '../helpers/tmp.js';
  */
 describe('gecko distill with an OpenAI-compatible endpoint', () => {
   it('distils through HTTP, and a rerun makes zero requests', async () => {
-    const fallback = defaultRoutes()['POST /v1/chat/completions'] as (r: ServerRequest) => unknown;
     const server = await startOpenAIServer({
-      routes: {
-        // Step 1 answers a short query built from the passage's title; everything else (the QL and RC
-        // log-probabilities) comes from the fake model's default routes.
-        'POST /v1/chat/completions': async (req) => {
-          const body = req.body as {
-            messages: { content: string }[];
-            response_format?: { json_schema?: { schema?: { properties?: object } } };
-          };
-          const props = body.response_format?.json_schema?.schema?.properties ?? {};
-          if (!('query' in props)) return (await fallback(req)) as { json: unknown };
-          const content = body.messages.at(-1)?.content ?? '';
-          const passage = content.slice(content.lastIndexOf('Passage: ') + 'Passage: '.length);
-          const word = (passage.split(/\W+/).find((w) => w.length > 6) ?? 'geckos').toLowerCase();
-          const answer = JSON.stringify({
-            task: 'Given a question, retrieve passages that answer it',
-            query: `what is known about ${word}`,
-          });
-          return {
-            json: {
-              id: 'x',
-              object: 'chat.completion',
-              model: 'fake',
-              choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
-              usage: { prompt_tokens: 50, completion_tokens: 12, total_tokens: 62 },
-            },
-          };
-        },
-      },
+      // FRet step 1 gets a short query built from the passage's title; QL and RC the fake model's log-probabilities.
+      routes: { 'POST /v1/chat/completions': distillTeacherChat() },
     });
     try {
       const dir = tempDir('gecko-distill-openai-');

@@ -5,11 +5,12 @@ import {
   type ConfigLayer,
   checkFlagsConfig,
   DEFAULT_DISTILL,
+  type DistillConfig,
   type DistillConfigInput,
   loadConfigFile,
   resolveDistillConfig,
 } from '../../../distill/config.js';
-import { distill } from '../../../distill/distill.js';
+import { type DistillResult, distill } from '../../../distill/distill.js';
 import { formatPlan } from '../../../distill/plan.js';
 import { UsageError } from '../../../errors/UsageError.js';
 import { contextFrom, parseNonNegativeInt, parsePositiveInt, parsePositiveIntList } from '../../context.js';
@@ -28,6 +29,10 @@ interface DistillArgs {
   judge?: string;
   candidates?: string;
   negative?: string;
+  retriever?: string;
+  embedder?: string;
+  embedderKeyEnv?: string;
+  rrfK?: string;
   dim?: string;
   tokenizer?: string;
   vocab?: string;
@@ -96,7 +101,15 @@ function flagsConfig(a: DistillArgs): DistillConfigInput {
       retries: a.retries === undefined ? undefined : parseNonNegativeInt('--retries', a.retries),
       maxTokens: num('--max-tokens', a.maxTokens),
     },
-    mine: { judge: a.judge, candidates: num('--candidates', a.candidates), negative: a.negative },
+    mine: {
+      judge: a.judge,
+      candidates: num('--candidates', a.candidates),
+      negative: a.negative,
+      retriever: a.retriever as NonNullable<DistillConfigInput['mine']>['retriever'],
+      embedder: a.embedder,
+      embedderKeyEnv: a.embedderKeyEnv,
+      rrfK: a.rrfK === undefined ? undefined : parseNumber('--rrf-k', a.rrfK, 0),
+    },
     student: {
       dim: num('--dim', a.dim),
       tokenizer: a.tokenizer,
@@ -127,12 +140,9 @@ function flagsConfig(a: DistillArgs): DistillConfigInput {
   return c;
 }
 
-export function registerDistillCommand(program: Command): void {
-  program
-    .command('distill')
-    .description(
-      'one command from a corpus to an evaluated embedding model: ingest → pairs → FRet generate → mine → train → eval → report',
-    )
+/** The CLI's flags, each setting one config field (`--set` reaches every other). */
+function addDistillOptions(cmd: Command): Command {
+  return cmd
     .option('-c, --corpus <file...>', 'corpus files (JSONL, CSV, TSV, Parquet, folders of .txt/.md)')
     .option('--llm <spec>', `teacher LLM (default ${DEFAULT_DISTILL.llm})`)
     .option('-o, --out <dir>', `output folder (default ${DEFAULT_DISTILL.out})`)
@@ -145,6 +155,13 @@ export function registerDistillCommand(program: Command): void {
     .option('--judge <kind>', 'auto | llm | graded | qrels:FILE (oracle judge for experiments)')
     .option('--candidates <n>', 'N: candidates per query in FRet mining')
     .option('--negative <rule>', 'hard negative: nth | nth:K | random | none')
+    .option('--retriever <kind>', "FRet mining's first-stage retriever: bm25 (default) | dense | hybrid")
+    .option(
+      '--embedder <spec>',
+      'embedder of the dense/hybrid retriever: openai:BASE_URL#model, or a static model folder / repo id',
+    )
+    .option('--embedder-key-env <name>', 'environment variable holding the embeddings API key')
+    .option('--rrf-k <k>', 'RRF constant of the hybrid retriever (default 60)')
     .option('--dim <n>', 'student dimension')
     .option('--tokenizer <file>', "student's tokenizer.json (default: WordPiece trained on the corpus)")
     .option('--vocab <file>', "student's BERT vocab.txt (instead of --tokenizer)")
@@ -169,7 +186,70 @@ export function registerDistillCommand(program: Command): void {
       '--set <path=value...>',
       'any config field, e.g. --set generate.temperature=0.5 pretrain.epochs=5',
     )
-    .option('--dry-run', 'ingest, print the plan and stop', false)
+    .option('--dry-run', 'ingest, print the plan and stop', false);
+}
+
+/** The effective config: defaults < config file < flags, the flags checked first on their own. */
+function resolveFromArgs(a: DistillArgs): DistillConfig {
+  // Flags first, on their own: a bad one is a usage error (exit 2) before any file is read.
+  const flags = applySets(flagsConfig(a), a.set ?? []);
+  checkFlagsConfig(flags);
+  const layers: ConfigLayer[] = [];
+  const file = a.config ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
+  if (file) layers.push({ source: file, config: loadConfigFile(file) });
+  layers.push({ source: 'command-line flags', config: flags, usage: true });
+  return resolveDistillConfig(layers);
+}
+
+/** The summary printed after a run. */
+function summary(r: DistillResult, config: DistillConfig, dryRun: boolean): string {
+  if (dryRun) return 'dry run: plan printed, nothing else done';
+  const ran = r.stages.filter((s) => !s.skipped).map((s) => s.stage);
+  const lines = [
+    `stages run: ${ran.join(', ') || 'none (everything up to date)'}`,
+    `LLM: ${r.llm.opened ? `${r.llm.calls} calls, ${r.llm.cacheHits} cache hits, ${r.llm.promptTokens + r.llm.completionTokens} tokens` : 'not needed'}`,
+    ...r.scores
+      .filter((s) => s.model !== 'student' || s.dimensions === Math.max(...config.eval.dims))
+      .map((s) => `${s.task} ${s.model}${s.dimensions ? ` ${s.dimensions}d` : ''}: ${s.metric} ${s.score}`),
+    `model: ${r.files.model}`,
+    `report: ${r.files.report.html} (and report.md)`,
+  ];
+  return lines.join('\n');
+}
+
+async function runDistill(a: DistillArgs, cmd: Command): Promise<void> {
+  const ctx = contextFrom(cmd);
+  const config = resolveFromArgs(a);
+  // The global --work default belongs to the single-part commands; a distillation keeps its state
+  // with its output unless a workspace is named explicitly.
+  const explicitWork = cmd.parent?.getOptionValueSource('work') === 'cli';
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const r = await distill(config, {
+      ...(explicitWork ? { workspace: ctx.work } : {}),
+      dryRun: a.dryRun,
+      reporter: ctx.reporter,
+      signal: abort.signal,
+      onPlan: (plan) => {
+        if (ctx.verbosity !== 'quiet') process.stderr.write(`${formatPlan(plan)}\n`);
+      },
+    });
+    ctx.print(r, () => summary(r, config, a.dryRun));
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+export function registerDistillCommand(program: Command): void {
+  addDistillOptions(
+    program
+      .command('distill')
+      .description(
+        'one command from a corpus to an evaluated embedding model: ingest → pairs → FRet generate → mine → train → eval → report',
+      ),
+  )
     .addHelpText(
       'after',
       '\nEvery stage is recorded with the hash of its inputs; running the same command again skips unchanged\n' +
@@ -178,53 +258,8 @@ export function registerDistillCommand(program: Command): void {
         'Examples:\n' +
         '  $ gecko distill --corpus examples/corpus.jsonl --out gecko-model\n' +
         '  $ gecko distill --corpus docs.jsonl --llm openai:http://127.0.0.1:8080/v1#qwen --limit 2000 --out m\n' +
+        '  $ gecko distill --corpus docs.jsonl --retriever hybrid --embedder minishlab/potion-base-8M --out m\n' +
         '  $ gecko distill --config gecko.config.json --dry-run',
     )
-    .action(async (a: DistillArgs, cmd: Command) => {
-      const ctx = contextFrom(cmd);
-      // Flags first, on their own: a bad one is a usage error (exit 2) before any file is read.
-      const flags = applySets(flagsConfig(a), a.set ?? []);
-      checkFlagsConfig(flags);
-      const layers: ConfigLayer[] = [];
-      const file = a.config ?? (existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined);
-      if (file) layers.push({ source: file, config: loadConfigFile(file) });
-      layers.push({ source: 'command-line flags', config: flags, usage: true });
-      const config = resolveDistillConfig(layers);
-      // The global --work default belongs to the single-part commands; a distillation keeps its state
-      // with its output unless a workspace is named explicitly.
-      const explicitWork = cmd.parent?.getOptionValueSource('work') === 'cli';
-      const abort = new AbortController();
-      const onSignal = (): void => abort.abort();
-      process.once('SIGINT', onSignal);
-      try {
-        const r = await distill(config, {
-          ...(explicitWork ? { workspace: ctx.work } : {}),
-          dryRun: a.dryRun,
-          reporter: ctx.reporter,
-          signal: abort.signal,
-          onPlan: (plan) => {
-            if (ctx.verbosity !== 'quiet') process.stderr.write(`${formatPlan(plan)}\n`);
-          },
-        });
-        ctx.print(r, () => {
-          if (a.dryRun) return 'dry run: plan printed, nothing else done';
-          const ran = r.stages.filter((s) => !s.skipped).map((s) => s.stage);
-          const lines = [
-            `stages run: ${ran.join(', ') || 'none (everything up to date)'}`,
-            `LLM: ${r.llm.opened ? `${r.llm.calls} calls, ${r.llm.cacheHits} cache hits, ${r.llm.promptTokens + r.llm.completionTokens} tokens` : 'not needed'}`,
-            ...r.scores
-              .filter((s) => s.model !== 'student' || s.dimensions === Math.max(...config.eval.dims))
-              .map(
-                (s) =>
-                  `${s.task} ${s.model}${s.dimensions ? ` ${s.dimensions}d` : ''}: ${s.metric} ${s.score}`,
-              ),
-            `model: ${r.files.model}`,
-            `report: ${r.files.report.html} (and report.md)`,
-          ];
-          return lines.join('\n');
-        });
-      } finally {
-        process.off('SIGINT', onSignal);
-      }
-    });
+    .action(runDistill);
 }
