@@ -2,13 +2,6 @@ import type { Embedder } from '../model/Embedder.js';
 import { type Reporter, silentReporter } from '../util/Reporter.js';
 import { EvaluationError } from './EvaluationError.js';
 import { createTaskEncoders, type Encoder } from './encoder.js';
-import { evaluateClassification } from './evaluators/classification.js';
-import { evaluateClustering } from './evaluators/clustering.js';
-import { evaluatePairClassification } from './evaluators/pairClassification.js';
-import { evaluateRetrieval, type LexicalRetriever } from './evaluators/retrieval.js';
-import { evaluateSts } from './evaluators/sts.js';
-import { evaluateSummarization } from './evaluators/summarization.js';
-import type { SklearnGeneration } from './ml/logisticRegression.js';
 import { type PromptSetting, promptsFor } from './prompts.js';
 import {
   GECKO_PRODUCER,
@@ -19,32 +12,28 @@ import {
 } from './results.js';
 import type { TaskDefinition } from './tasks/defineTask.js';
 import type { TaskMetadata } from './tasks/schema.js';
-import type { SplitData, SplitDataOf } from './tasks/taskData.js';
+import { type SplitData, taskTypeModule } from './taskTypes/registry.js';
+import type { LexicalRetriever } from './taskTypes/retrieval.js';
+import { lexicalUnsupported, type ScoringOptions, type SplitScores } from './taskTypes/taskType.js';
 
 /** What is evaluated: any `Embedder`, or a lexical retriever (BM25) for Retrieval tasks. */
 export type EvalModel = { embedder: Embedder } | { lexical: LexicalRetriever };
 
 /** Options of {@link evaluateTask}. */
-export interface EvaluateOptions {
+export interface EvaluateOptions extends ScoringOptions {
   /** Matryoshka sizes; `null` is the model's full size. @default [null] */
   dims?: readonly (number | null)[];
   /** @default 'gecko' */
   prompts?: PromptSetting;
-  /** @default '1.4+' */
-  sklearn?: SklearnGeneration;
-  /** Summarization protocol override (v1 = MTEB(eng, v1)'s buggy SummEval score). @default metadata or 'v2' */
-  summarization?: 'v1' | 'v2';
   /** Texts per embedder call. @default 256 */
   batchSize?: number;
-  /** @default 42 */
-  seed?: number;
   reporter?: Reporter;
   signal?: AbortSignal;
 }
 
 /** True when `model` can evaluate `meta`'s task type. */
 export function supportsTask(model: EvalModel, meta: TaskMetadata): boolean {
-  return 'embedder' in model || meta.type === 'Retrieval';
+  return 'embedder' in model || taskTypeModule(meta.type).lexical === true;
 }
 
 /**
@@ -62,16 +51,13 @@ export async function evaluateTask(
   const meta = task.metadata;
   const reporter = options.reporter ?? silentReporter;
   if (!supportsTask(model, meta))
-    throw new EvaluationError(
-      meta.name,
-      `${(model as { lexical: LexicalRetriever }).lexical.id} is a lexical retriever and only evaluates Retrieval tasks, not ${meta.type}`,
-      { code: 'UNSUPPORTED' },
-    );
+    throw lexicalUnsupported(meta, (model as { lexical: LexicalRetriever }).lexical);
   const dims = 'embedder' in model ? (options.dims ?? [null]) : [null];
   const prompts = promptsFor(meta, options.prompts);
   const splits = new Map<string, SplitData>();
   for (const split of meta.eval_splits) splits.set(split, await task.load(split));
-  const train = meta.type === 'Classification' ? await task.load(meta.train_split ?? 'train') : null;
+  const trainSplit = taskTypeModule(meta.type).trainSplit?.(meta);
+  const train = trainSplit === undefined ? null : await task.load(trainSplit);
   const hash = await task.dataHash();
   if (hash && meta.data_sha256 && hash !== meta.data_sha256)
     reporter.warn(
@@ -126,34 +112,21 @@ export async function evaluateTask(
   return results;
 }
 
-async function evaluateSplit(
+/** One split through its task type's module (mteb `AbsTask._evaluate_subset`). */
+function evaluateSplit(
   meta: TaskMetadata,
   data: SplitData,
   train: SplitData | null,
   encoder: Encoder | null,
   model: EvalModel,
   options: EvaluateOptions,
-): Promise<Record<string, unknown> & Record<string, number>> {
-  if (data.type === 'Retrieval' || data.type === 'Reranking') {
-    if ('lexical' in model) return evaluateRetrieval(data, meta, { lexical: model.lexical });
-    return evaluateRetrieval(data, meta, { encoder: encoder as Encoder });
-  }
-  const enc = encoder as Encoder;
-  switch (data.type) {
-    case 'STS':
-      return evaluateSts(data, meta, enc);
-    case 'PairClassification':
-      return evaluatePairClassification(data, enc);
-    case 'Classification': {
-      const r = await evaluateClassification(train as SplitDataOf<'Classification'>, data, meta, enc, {
-        sklearn: options.sklearn,
-        seed: options.seed,
-      });
-      return Object.assign({ scores_per_experiment: r.perExperiment }, r.scores);
-    }
-    case 'Clustering':
-      return evaluateClustering(data, meta, enc, { sklearn: options.sklearn, seed: options.seed });
-    case 'Summarization':
-      return evaluateSummarization(data, enc, options.summarization ?? meta.summarization_version ?? 'v2');
-  }
+): Promise<SplitScores> {
+  return taskTypeModule(data.type).evaluate(data, {
+    meta,
+    model: 'lexical' in model ? { lexical: model.lexical } : { encoder: encoder as Encoder },
+    train,
+    sklearn: options.sklearn,
+    seed: options.seed,
+    summarization: options.summarization,
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * MTEB-compatible evaluation: tasks as declarations, one evaluator per task type, results in the MTEB
- * results-repository schema. The verbs: {@link resolveTasks}/{@link loadLocalTask}, {@link evaluateTask},
+ * MTEB-compatible evaluation: tasks as declarations, one module per task type (`taskTypes/`: its loader and
+ * evaluator), results in the MTEB results-repository schema. The verbs: {@link resolveTasks}/{@link loadLocalTask}, {@link evaluateTask},
  * {@link writeResults}/{@link renderReport}.
  */
 export { EvaluationError, isEvaluationError } from './EvaluationError.js';
@@ -18,16 +18,16 @@ export {
   type TransformersEmbedderOptions,
 } from './embedders/TransformersEmbedder.js';
 export { type EvalModel, type EvaluateOptions, evaluateTask, supportsTask } from './evaluateTask.js';
-export type { LexicalRetriever } from './evaluators/retrieval.js';
 export { type OpenEvalModelOptions, openEvalModel } from './openModel.js';
 export { GECKO_TASK_PROMPTS, type PromptSetting, promptsFor } from './prompts.js';
 export { type Report, renderReport } from './report/report.js';
 export { formatScoreTable } from './report/table.js';
 export { RESULTS_SCHEMA_VERSION, type TaskResult, taskScore, writeResults } from './results.js';
+export { BUILTIN_TASKS } from './tasks/builtinTasks.js';
 export { defineTask, type TaskDeclaration, type TaskDefinition } from './tasks/defineTask.js';
 export { downloadHubDataset, type HubDatasetOptions } from './tasks/hubDataset.js';
 export { loadLocalTask } from './tasks/loadLocalTask.js';
-export { BUILTIN_TASKS } from './tasks/registry.js';
 export { type ResolveTasksOptions, resolveTasks } from './tasks/resolveTasks.js';
-export { TASK_TYPES, type TaskMetadata, TaskMetadataSchema, type TaskType } from './tasks/schema.js';
-export type { SplitData } from './tasks/taskData.js';
+export { type TaskMetadata, TaskMetadataSchema } from './tasks/schema.js';
+export { type SplitData, TASK_TYPES, type TaskType } from './taskTypes/registry.js';
+export type { LexicalRetriever } from './taskTypes/retrieval.js';

@@ -1,4 +1,5 @@
-import type { TaskMetadata, TaskType } from './tasks/schema.js';
+import type { TaskMetadata } from './tasks/schema.js';
+import { TASK_TYPE_MODULES, type TaskType } from './taskTypes/registry.js';
 
 /**
  * Prompt selection: Gecko's Table 9 task strings, none (the embedder's default), or per-type strings that
@@ -9,17 +10,12 @@ export type PromptSetting = 'gecko' | 'none' | Partial<Record<TaskType, string>>
 /**
  * Gecko's evaluation-time `{task}` strings (paper Table 9): classification → "classification";
  * STS and pair classification → "semantic similarity"; clustering and summarization → "search result";
- * retrieval/reranking per dataset (`metadata.prompt`), else "search result". Documents get no task.
+ * retrieval/reranking per dataset (`metadata.prompt`), else "search result". Documents get no task. Each
+ * type's string is its module's `geckoPrompt` (`src/eval/taskTypes/`).
  */
-export const GECKO_TASK_PROMPTS: Record<TaskType, string> = {
-  Classification: 'classification',
-  STS: 'semantic similarity',
-  PairClassification: 'semantic similarity',
-  Clustering: 'search result',
-  Summarization: 'search result',
-  Retrieval: 'search result',
-  Reranking: 'search result',
-};
+export const GECKO_TASK_PROMPTS: Record<TaskType, string> = Object.fromEntries(
+  TASK_TYPE_MODULES.map((m) => [m.type, m.geckoPrompt]),
+) as Record<TaskType, string>;
 
 /** The `{task}` prompts of one task's query and document sides under `setting`. */
 export function promptsFor(

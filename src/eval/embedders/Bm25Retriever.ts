@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCorpus } from '../../corpus/Corpus.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
-import type { LexicalRetriever } from '../evaluators/retrieval.js';
 import type { Run } from '../metrics/trecEval.js';
-import type { RetrievalDoc } from '../tasks/taskData.js';
+import type { LexicalRetriever, RetrievalDoc } from '../taskTypes/retrieval.js';
 
 /**
  * BM25 over gecko's corpus store (SQLite FTS5): the task's corpus is indexed in a scratch workspace and each

@@ -2,11 +2,10 @@ import { fuseRankedIds } from '../../index/CorpusSearcher.js';
 import { exactTopK } from '../../math/topK.js';
 import type { Embedder } from '../../model/Embedder.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
-import type { LexicalRetriever } from '../evaluators/retrieval.js';
 import type { Run } from '../metrics/trecEval.js';
 import { promptsFor } from '../prompts.js';
 import type { TaskMetadata } from '../tasks/schema.js';
-import type { RetrievalDoc } from '../tasks/taskData.js';
+import type { LexicalRetriever, RetrievalDoc } from '../taskTypes/retrieval.js';
 import { Bm25Retriever } from './Bm25Retriever.js';
 
 export interface HybridRetrieverOptions {

@@ -1,5 +1,5 @@
+import type { SplitData } from '../taskTypes/registry.js';
 import { parseTaskMetadata, type TaskMetadata } from './schema.js';
-import type { SplitData } from './taskData.js';
 
 /** A task: validated metadata plus a loader for one split's data. */
 export interface TaskDefinition {

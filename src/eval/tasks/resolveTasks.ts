@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../errors/UsageError.js';
+import { BUILTIN_TASKS, findBuiltinTask } from './builtinTasks.js';
 import type { TaskDefinition } from './defineTask.js';
 import { downloadHubDataset, type HubDatasetOptions } from './hubDataset.js';
 import { loadLocalTask } from './loadLocalTask.js';
-import { BUILTIN_TASKS, findBuiltinTask } from './registry.js';
 
 /** Options of {@link resolveTasks}. */
 export interface ResolveTasksOptions {

@@ -1,17 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../errors/InputError.js';
-
-/** The seven MTEB task types gecko evaluates. */
-export const TASK_TYPES = [
-  'Retrieval',
-  'Reranking',
-  'STS',
-  'Classification',
-  'Clustering',
-  'PairClassification',
-  'Summarization',
-] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
+import { TASK_TYPES } from '../taskTypes/registry.js';
 
 /**
  * A task's metadata: the `task.json` of a task folder (the layout of `shared/data/README.md`), or a

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Encoder, Matrix } from '../../../src/eval/encoder.js';
+import { NumpyRandomState } from '../../../src/eval/metrics/numpyRandom.js';
 import {
   evaluateClassification,
   undersampleExperiments,
-} from '../../../src/eval/evaluators/classification.js';
-import { NumpyRandomState } from '../../../src/eval/metrics/numpyRandom.js';
-import type { SplitDataOf } from '../../../src/eval/tasks/taskData.js';
+} from '../../../src/eval/taskTypes/classification.js';
+import type { SplitDataOf } from '../../../src/eval/taskTypes/registry.js';
 import type { EmbedInput } from '../../../src/model/Embedder.js';
 
 /**

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HashedBowEmbedder } from '../../../src/eval/embedders/HashedBowEmbedder.js';
 import { createTaskEncoders, type Matrix } from '../../../src/eval/encoder.js';
-import { evaluateClassification } from '../../../src/eval/evaluators/classification.js';
-import { evaluateClustering } from '../../../src/eval/evaluators/clustering.js';
 import { loadLocalTask } from '../../../src/eval/tasks/loadLocalTask.js';
-import type { SplitDataOf } from '../../../src/eval/tasks/taskData.js';
+import { evaluateClassification } from '../../../src/eval/taskTypes/classification.js';
+import { evaluateClustering } from '../../../src/eval/taskTypes/clustering.js';
+import type { SplitDataOf } from '../../../src/eval/taskTypes/registry.js';
 import { ROOT, SHARED_DATA } from '../../helpers/paths.js';
 import { tempDir } from '../../helpers/tmp.js';
 

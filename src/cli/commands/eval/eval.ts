@@ -9,7 +9,7 @@ import { renderReport } from '../../../eval/report/report.js';
 import { formatScoreTable } from '../../../eval/report/table.js';
 import { type TaskResult, taskScore, writeResults } from '../../../eval/results.js';
 import { resolveTasks } from '../../../eval/tasks/resolveTasks.js';
-import { TASK_TYPES, type TaskType } from '../../../eval/tasks/schema.js';
+import { TASK_TYPES, type TaskType } from '../../../eval/taskTypes/registry.js';
 import { atomicWriteFile } from '../../../util/atomicWrite.js';
 import { contextFrom, parsePositiveInt, parsePositiveIntList } from '../../context.js';
 

@@ -1,8 +1,34 @@
 import type { Encoder } from '../encoder.js';
 import { pearson, spearman } from '../metrics/correlation.js';
+import { pairedScores } from '../metrics/pairwise.js';
+import { num, readJsonl, str } from '../tasks/readFiles.js';
 import type { TaskMetadata } from '../tasks/schema.js';
-import type { SplitDataOf } from '../tasks/taskData.js';
-import { pairedScores } from './pairwise.js';
+import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+
+/** One STS split: sentence pairs and their gold similarity (on the task's min_score..max_score scale). */
+export interface StsData {
+  type: 'STS';
+  sentence1: string[];
+  sentence2: string[];
+  score: number[];
+}
+
+/** STS: `<split>.jsonl` rows of `sentence1`, `sentence2`, `score`. */
+export const stsType: TaskTypeModule<'STS', StsData> = {
+  type: 'STS',
+  geckoPrompt: 'semantic similarity',
+  async load(files) {
+    const f = requireJsonl(files, files.split);
+    const rows = await readJsonl(f);
+    return {
+      type: 'STS',
+      sentence1: rows.map((r) => str(r, f, 'sentence1')),
+      sentence2: rows.map((r) => str(r, f, 'sentence2')),
+      score: rows.map((r) => num(r, f, 'score')),
+    };
+  },
+  evaluate: (data, run) => evaluateSts(data, run.meta, encoderOf(run)),
+};
 
 /**
  * STS (mteb `AbsTaskSTS` + `AnySTSEvaluator`): each side embedded separately, gold scores normalised by
@@ -10,7 +36,7 @@ import { pairedScores } from './pairwise.js';
  * the model similarity (cosine for gecko's embedders). main_score = `cosine_spearman`.
  */
 export async function evaluateSts(
-  data: SplitDataOf<'STS'>,
+  data: StsData,
   meta: TaskMetadata,
   encoder: Encoder,
 ): Promise<Record<string, number>> {

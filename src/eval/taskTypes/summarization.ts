@@ -1,6 +1,33 @@
 import { type Encoder, normalizedRows } from '../encoder.js';
 import { correlationPValue, pearson, spearman } from '../metrics/correlation.js';
-import type { SplitDataOf } from '../tasks/taskData.js';
+import { arr, readJsonl } from '../tasks/readFiles.js';
+import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+
+/** One Summarization split: per text, human and machine summaries and each machine summary's relevance. */
+export interface SummarizationData {
+  type: 'Summarization';
+  rows: { humanSummaries: string[]; machineSummaries: string[]; relevance: number[] }[];
+}
+
+/** Summarization: `<split>.jsonl` rows of `human_summaries`, `machine_summaries`, `relevance`. */
+export const summarizationType: TaskTypeModule<'Summarization', SummarizationData> = {
+  type: 'Summarization',
+  geckoPrompt: 'search result',
+  async load(files) {
+    const f = requireJsonl(files, files.split);
+    const rows = await readJsonl(f);
+    return {
+      type: 'Summarization',
+      rows: rows.map((r) => ({
+        humanSummaries: arr(r, f, 'human_summaries').map(String),
+        machineSummaries: arr(r, f, 'machine_summaries').map(String),
+        relevance: arr(r, f, 'relevance').map(Number),
+      })),
+    };
+  },
+  evaluate: (data, run) =>
+    evaluateSummarization(data, encoderOf(run), run.summarization ?? run.meta.summarization_version ?? 'v2'),
+};
 
 /**
  * Summarization (mteb `SummarizationEvaluator`): for each text, each machine summary's score is its best
@@ -10,7 +37,7 @@ import type { SplitDataOf } from '../tasks/taskData.js';
  * Spearman with its p-value: the number MTEB(eng, v1) reports for SummEval.
  */
 export async function evaluateSummarization(
-  data: SplitDataOf<'Summarization'>,
+  data: SummarizationData,
   encoder: Encoder,
   version: 'v1' | 'v2' = 'v2',
 ): Promise<Record<string, number>> {

@@ -1,10 +1,82 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { EvaluationError } from '../EvaluationError.js';
 import type { Encoder } from '../encoder.js';
 import { normalizedRows } from '../encoder.js';
 import { type Qrels, type Run, scoreRun } from '../metrics/trecEval.js';
+import { denseTopK } from '../ml/denseSearch.js';
+import { arr, findJsonl, readJsonl, readQrels, str } from '../tasks/readFiles.js';
 import type { TaskMetadata } from '../tasks/schema.js';
-import type { RetrievalDoc, SplitDataOf } from '../tasks/taskData.js';
-import { denseTopK } from './denseSearch.js';
+import { requireJsonl, type SplitFiles, type TaskTypeModule } from './taskType.js';
+
+/** A corpus document of a retrieval task. */
+export interface RetrievalDoc {
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** One Retrieval (or Reranking) split. */
+export interface RetrievalData {
+  type: 'Retrieval' | 'Reranking';
+  corpus: RetrievalDoc[];
+  queries: { id: string; text: string }[];
+  qrels: Qrels;
+  /** Reranking: the candidate documents of each query (mteb v2 `top_ranked`). */
+  topRanked?: Record<string, string[]>;
+}
+
+/**
+ * Retrieval: BEIR's layout, `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl` (`_id`, `text`) and
+ * `qrels/<split>.tsv`, plus `top_ranked/<split>.jsonl` when the task reranks given candidates.
+ */
+export const retrievalType: TaskTypeModule<'Retrieval', RetrievalData> = {
+  type: 'Retrieval',
+  geckoPrompt: 'search result',
+  lexical: true,
+  load: (files) => loadRetrievalSplit(files, 'Retrieval'),
+  evaluate: (data, run) => evaluateRetrieval(data, run.meta, run.model),
+};
+
+/**
+ * Reads a split in the retrieval layout of {@link retrievalType}; Reranking (`type`) requires `top_ranked`.
+ * @throws EvaluationError (NO_SPLIT) for a missing corpus, queries or qrels file; InputError for a bad record.
+ */
+export async function loadRetrievalSplit(
+  files: SplitFiles,
+  type: RetrievalData['type'],
+): Promise<RetrievalData> {
+  const { folder, split, meta } = files;
+  const corpusFile = requireJsonl(files, 'corpus');
+  const corpus = (await readJsonl(corpusFile)).map((r) => ({
+    id: str(r, corpusFile, '_id', 'id'),
+    title: typeof r.value.title === 'string' ? r.value.title : '',
+    text: str(r, corpusFile, 'text'),
+  }));
+  const queriesFile = requireJsonl(files, 'queries');
+  const queries = (await readJsonl(queriesFile)).map((r) => ({
+    id: str(r, queriesFile, '_id', 'id'),
+    text: str(r, queriesFile, 'text'),
+  }));
+  const qrelsFile = join(folder, 'qrels', `${split}.tsv`);
+  if (!existsSync(qrelsFile))
+    throw new EvaluationError(meta.name, `missing qrels/${split}.tsv in ${folder}`, { code: 'NO_SPLIT' });
+  const qrels = await readQrels(qrelsFile);
+  const topFile = findJsonl(join(folder, 'top_ranked', split));
+  let topRanked: Record<string, string[]> | undefined;
+  if (topFile) {
+    topRanked = {};
+    for (const r of await readJsonl(topFile))
+      topRanked[str(r, topFile, 'query-id', 'query_id')] = arr(r, topFile, 'corpus-ids', 'corpus_ids').map(
+        String,
+      );
+  } else if (type === 'Reranking')
+    throw new EvaluationError(
+      meta.name,
+      `reranking needs top_ranked/${split}.jsonl (query-id, corpus-ids) in ${folder}`,
+    );
+  return { type, corpus, queries, qrels, topRanked };
+}
 
 /**
  * A retriever that ranks the corpus itself, such as BM25 or the BM25 + dense hybrid: returns the top `k`
@@ -31,7 +103,7 @@ export const RETRIEVAL_TOP_K = 1000;
  * `max_over_subqueries_*` variant (MindSmall) merges sub-queries `<base>_<i>` by their max score.
  */
 export async function evaluateRetrieval(
-  data: SplitDataOf<'Retrieval' | 'Reranking'>,
+  data: RetrievalData,
   meta: TaskMetadata,
   model: { encoder: Encoder } | { lexical: LexicalRetriever },
 ): Promise<Record<string, number>> {
@@ -61,7 +133,7 @@ export async function evaluateRetrieval(
 }
 
 async function denseRun(
-  data: SplitDataOf<'Retrieval' | 'Reranking'>,
+  data: RetrievalData,
   queries: { id: string; text: string }[],
   encoder: Encoder,
 ): Promise<Run> {

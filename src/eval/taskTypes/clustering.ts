@@ -1,3 +1,4 @@
+import type { JsonlLine } from '../../util/jsonl.js';
 import type { Encoder } from '../encoder.js';
 import { adjustedMutualInfo } from '../metrics/adjustedMutualInfo.js';
 import { PythonRandom } from '../metrics/pythonRandom.js';
@@ -5,8 +6,51 @@ import { vMeasure } from '../metrics/vMeasure.js';
 import { gatherRows } from '../ml/gatherRows.js';
 import type { SklearnGeneration } from '../ml/logisticRegression.js';
 import { miniBatchKMeans } from '../ml/miniBatchKMeans.js';
+import { arr, readJsonl, str } from '../tasks/readFiles.js';
 import type { TaskMetadata } from '../tasks/schema.js';
-import type { SplitDataOf } from '../tasks/taskData.js';
+import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+
+/** One Clustering split. */
+export interface ClusteringData {
+  type: 'Clustering';
+  /** Legacy protocol: one entry per cluster set. v2: a single entry with every document. */
+  sets: { sentences: string[]; labels: (string | string[])[] }[];
+}
+
+/**
+ * Clustering: `<split>.jsonl` rows of `sentences` and `labels` arrays (legacy: one row per cluster set), or
+ * flat rows of `sentences`/`text` and `labels`/`label` (v2: one set).
+ */
+export const clusteringType: TaskTypeModule<'Clustering', ClusteringData> = {
+  type: 'Clustering',
+  geckoPrompt: 'search result',
+  async load(files) {
+    const f = requireJsonl(files, files.split);
+    const rows = await readJsonl(f);
+    if (rows.length > 0 && Array.isArray((rows[0] as JsonlLine).value.sentences)) {
+      return {
+        type: 'Clustering',
+        sets: rows.map((r) => ({
+          sentences: arr(r, f, 'sentences').map(String),
+          labels: arr(r, f, 'labels').map(String),
+        })),
+      };
+    }
+    return {
+      type: 'Clustering',
+      sets: [
+        {
+          sentences: rows.map((r) => str(r, f, 'sentences', 'text')),
+          labels: rows.map((r) =>
+            Array.isArray(r.value.labels) ? r.value.labels.map(String) : str(r, f, 'labels', 'label'),
+          ),
+        },
+      ],
+    };
+  },
+  evaluate: (data, run) =>
+    evaluateClustering(data, run.meta, encoderOf(run), { sklearn: run.sklearn, seed: run.seed }),
+};
 
 /** Options of {@link evaluateClustering}. */
 export interface ClusteringOptions {
@@ -31,7 +75,7 @@ const std = (v: number[]): number => {
  *   (`choices`), MiniBatchKMeans (batch 512) on each; mean over all.
  */
 export async function evaluateClustering(
-  data: SplitDataOf<'Clustering'>,
+  data: ClusteringData,
   meta: TaskMetadata,
   encoder: Encoder,
   options: ClusteringOptions = {},

@@ -1,3 +1,4 @@
+import { InputError } from '../../errors/InputError.js';
 import type { Encoder } from '../encoder.js';
 import { classificationMetrics } from '../metrics/classificationMetrics.js';
 import { NumpyRandomState } from '../metrics/numpyRandom.js';
@@ -7,8 +8,51 @@ import {
   predictLogisticRegression,
   type SklearnGeneration,
 } from '../ml/logisticRegression.js';
+import { readJsonl, str } from '../tasks/readFiles.js';
 import type { TaskMetadata } from '../tasks/schema.js';
-import type { SplitDataOf } from '../tasks/taskData.js';
+import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+
+/** One Classification split: texts and integer labels (string labels coded per task, in order of appearance). */
+export interface ClassificationData {
+  type: 'Classification';
+  text: string[];
+  label: number[];
+}
+
+/**
+ * Classification: `<split>.jsonl` rows of `text` and `label` (an integer, or a string or boolean coded
+ * through the task's label table); fitted on `train_split` (default `train`).
+ */
+export const classificationType: TaskTypeModule<'Classification', ClassificationData> = {
+  type: 'Classification',
+  geckoPrompt: 'classification',
+  trainSplit: (meta) => meta.train_split ?? 'train',
+  async load(files) {
+    const f = requireJsonl(files, files.split);
+    const rows = await readJsonl(f);
+    const codes = files.labelCodes;
+    const label = rows.map((r) => {
+      const v = r.value.label;
+      if (typeof v === 'number' && Number.isInteger(v)) return v;
+      if (typeof v === 'string' || typeof v === 'boolean') {
+        const key = String(v);
+        if (!codes.has(key)) codes.set(key, codes.size);
+        return codes.get(key) as number;
+      }
+      throw new InputError({ file: f, line: r.line, field: 'label' }, 'expected an integer or string label');
+    });
+    return { type: 'Classification', text: rows.map((r) => str(r, f, 'text')), label };
+  },
+  async evaluate(data, run) {
+    // evaluateTask loads the train split for every type with trainSplit.
+    const train = run.train as ClassificationData;
+    const r = await evaluateClassification(train, data, run.meta, encoderOf(run), {
+      sklearn: run.sklearn,
+      seed: run.seed,
+    });
+    return Object.assign({ scores_per_experiment: r.perExperiment }, r.scores);
+  },
+};
 
 /** Options of {@link evaluateClassification}. */
 export interface ClassificationOptions {
@@ -58,8 +102,8 @@ export function undersampleExperiments(
  * split. Metrics are the means over experiments; `scores_per_experiment` keeps each one.
  */
 export async function evaluateClassification(
-  train: SplitDataOf<'Classification'>,
-  test: SplitDataOf<'Classification'>,
+  train: ClassificationData,
+  test: ClassificationData,
   meta: TaskMetadata,
   encoder: Encoder,
   options: ClassificationOptions = {},
