@@ -66,28 +66,12 @@ export function minimizeLbfgsb(fun: Objective, x0: Float64Array, options: Lbfgsb
   for (;;) {
     direction(g, S, Y, rho, d);
     const dnorm = Math.sqrt(dot(d, d));
-    let stp = nit === 0 && S.length === 0 ? Math.min(1 / dnorm, LINE_SEARCH.stpmax) : 1;
+    const stp0 = nit === 0 && S.length === 0 ? Math.min(1 / dnorm, LINE_SEARCH.stpmax) : 1;
     const fold = f;
     const gdold = dot(g, d);
     t.set(x);
-    let ok = gdold < 0;
-    const ls = ok ? lineSearchStart(f, gdold, stp, LINE_SEARCH) : null;
-    let fTrial = f;
-    let gd = gdold;
-    let evals = 0;
-    while (ls && ls.task === 'FG') {
-      for (let i = 0; i < n; i++) x[i] = (t[i] as number) + stp * (d[i] as number);
-      fTrial = fun(x, gNew);
-      nfev++;
-      evals++;
-      gd = dot(gNew, d);
-      stp = lineSearchStep(ls, fTrial, gd, stp, LINE_SEARCH);
-      if (ls.task === 'FG' && evals >= maxls) {
-        ok = false;
-        break;
-      }
-    }
-    if (ls && ls.task === 'WARNING') ok = true; // dcsrch's warnings still end the search at an accepted x
+    const { ok, stp, fTrial, gd, evals } = searchLine(fun, { x, t, d, gNew }, f, gdold, stp0, maxls);
+    nfev += evals;
     if (!ok) {
       x.set(t);
       if (S.length === 0) return { x, f: fold, nit: nit + 1, nfev, reason: 'abnormal' };
@@ -125,6 +109,41 @@ export function minimizeLbfgsb(fun: Objective, x0: Float64Array, options: Lbfgsb
     Y.push(yVec);
     rho.push(1 / dr);
   }
+}
+
+/**
+ * The Moré–Thuente search from `t` along `d`, starting at step `stp`: each trial point is written into `x`
+ * and its gradient into `gNew`. Not `ok` when `d` is not a descent direction or `maxls` evaluations did
+ * not end the search; dcsrch's warnings still end it at an accepted step.
+ */
+function searchLine(
+  fun: Objective,
+  v: { x: Float64Array; t: Float64Array; d: Float64Array; gNew: Float64Array },
+  f: number,
+  gdold: number,
+  stp0: number,
+  maxls: number,
+): { ok: boolean; stp: number; fTrial: number; gd: number; evals: number } {
+  const { x, t, d, gNew } = v;
+  let stp = stp0;
+  let ok = gdold < 0;
+  const ls = ok ? lineSearchStart(f, gdold, stp, LINE_SEARCH) : null;
+  let fTrial = f;
+  let gd = gdold;
+  let evals = 0;
+  while (ls && ls.task === 'FG') {
+    for (let i = 0; i < x.length; i++) x[i] = (t[i] as number) + stp * (d[i] as number);
+    fTrial = fun(x, gNew);
+    evals++;
+    gd = dot(gNew, d);
+    stp = lineSearchStep(ls, fTrial, gd, stp, LINE_SEARCH);
+    if (ls.task === 'FG' && evals >= maxls) {
+      ok = false;
+      break;
+    }
+  }
+  if (ls && ls.task === 'WARNING') ok = true; // dcsrch's warnings still end the search at an accepted x
+  return { ok, stp, fTrial, gd, evals };
 }
 
 /** d = −H·g by the two-loop recursion; with no corrections, d = −g (L-BFGS-B's Cauchy step with θ = 1). */

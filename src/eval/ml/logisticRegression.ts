@@ -120,81 +120,131 @@ export function softmaxObjective(
   // Rows are processed four at a time so each weight is loaded once per block; every sum is still
   // accumulated in the same order as one row at a time, so results are bit-identical to the plain loop.
   const R = new Float64Array(4 * K);
-  const K2 = 2 * K;
-  const K3 = 3 * K;
+  const block: RowBlock = { X, d, K, bn: 0, o0: 0, o1: 0, o2: 0, o3: 0 };
   return (w, g) => {
     g.fill(0);
     let loss = 0;
-    const dK = d * K;
     for (let i0 = 0; i0 < n; i0 += 4) {
-      const bn = Math.min(4, n - i0);
-      for (let b = 0; b < 4; b++)
-        for (let k = 0; k < K; k++) R[b * K + k] = b < bn ? (w[dK + k] as number) : 0;
+      block.bn = Math.min(4, n - i0);
+      block.o0 = i0 * d;
       // Missing rows of a partial block read row i0 with zero weight (their logits are never used).
-      const o0 = i0 * d;
-      const o1 = bn > 1 ? o0 + d : o0;
-      const o2 = bn > 2 ? o0 + 2 * d : o0;
-      const o3 = bn > 3 ? o0 + 3 * d : o0;
-      for (let j = 0; j < d; j++) {
-        const x0 = X[o0 + j] as number;
-        const x1 = X[o1 + j] as number;
-        const x2 = X[o2 + j] as number;
-        const x3 = X[o3 + j] as number;
-        const base = j * K;
-        for (let k = 0; k < K; k++) {
-          const wk = w[base + k] as number;
-          R[k] = (R[k] as number) + x0 * wk;
-          R[K + k] = (R[K + k] as number) + x1 * wk;
-          R[K2 + k] = (R[K2 + k] as number) + x2 * wk;
-          R[K3 + k] = (R[K3 + k] as number) + x3 * wk;
-        }
-      }
-      for (let b = 0; b < 4; b++) {
-        const off = b * K;
-        if (b >= bn) {
-          for (let k = 0; k < K; k++) R[off + k] = 0; // no contribution to the gradient
-          continue;
-        }
-        let max = Number.NEGATIVE_INFINITY;
-        for (let k = 0; k < K; k++) max = Math.max(max, R[off + k] as number);
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          const e = Math.exp((R[off + k] as number) - max);
-          R[off + k] = e;
-          sum += e;
-        }
-        const yi = y[i0 + b] as number;
-        loss += Math.log(sum) + max - (Math.log(R[off + yi] as number) + max);
-        // R now holds exp(z − max); turn it into p − onehot.
-        for (let k = 0; k < K; k++) R[off + k] = (R[off + k] as number) / sum - (k === yi ? 1 : 0);
-      }
-      for (let j = 0; j < d; j++) {
-        const x0 = X[o0 + j] as number;
-        const x1 = X[o1 + j] as number;
-        const x2 = X[o2 + j] as number;
-        const x3 = X[o3 + j] as number;
-        const base = j * K;
-        for (let k = 0; k < K; k++) {
-          let v = g[base + k] as number;
-          v += x0 * (R[k] as number);
-          v += x1 * (R[K + k] as number);
-          v += x2 * (R[K2 + k] as number);
-          v += x3 * (R[K3 + k] as number);
-          g[base + k] = v;
-        }
-      }
-      for (let b = 0; b < bn; b++)
-        for (let k = 0; k < K; k++) g[dK + k] = (g[dK + k] as number) + (R[b * K + k] as number);
+      block.o1 = block.bn > 1 ? block.o0 + d : block.o0;
+      block.o2 = block.bn > 2 ? block.o0 + 2 * d : block.o0;
+      block.o3 = block.bn > 3 ? block.o0 + 3 * d : block.o0;
+      blockLogits(block, w, R);
+      loss = blockResiduals(block, R, y, i0, loss);
+      blockGradient(block, R, g);
     }
-    let pen = 0;
-    for (let p = 0; p < dK; p++) {
-      const v = w[p] as number;
-      pen += v * v;
-      g[p] = (g[p] as number) * scale + l2 * v;
-    }
-    for (let k = 0; k < K; k++) g[dK + k] = (g[dK + k] as number) * scale;
-    return loss * scale + 0.5 * l2 * pen;
+    return penalised(w, g, d * K, K, scale, l2, loss);
   };
+}
+
+/** Up to four consecutive rows of `X` (offsets `o0..o3`; `bn` of them are real) for the softmax objective. */
+interface RowBlock {
+  X: Float32Array | Float64Array;
+  d: number;
+  K: number;
+  bn: number;
+  o0: number;
+  o1: number;
+  o2: number;
+  o3: number;
+}
+
+/** R[b·K + k] = z_bk = intercept_k + x_b·w_k for the block's rows (0 for missing rows). */
+function blockLogits(block: RowBlock, w: Float64Array, R: Float64Array): void {
+  const { X, d, K, bn, o0, o1, o2, o3 } = block;
+  const dK = d * K;
+  const K2 = 2 * K;
+  const K3 = 3 * K;
+  for (let b = 0; b < 4; b++) for (let k = 0; k < K; k++) R[b * K + k] = b < bn ? (w[dK + k] as number) : 0;
+  for (let j = 0; j < d; j++) {
+    const x0 = X[o0 + j] as number;
+    const x1 = X[o1 + j] as number;
+    const x2 = X[o2 + j] as number;
+    const x3 = X[o3 + j] as number;
+    const base = j * K;
+    for (let k = 0; k < K; k++) {
+      const wk = w[base + k] as number;
+      R[k] = (R[k] as number) + x0 * wk;
+      R[K + k] = (R[K + k] as number) + x1 * wk;
+      R[K2 + k] = (R[K2 + k] as number) + x2 * wk;
+      R[K3 + k] = (R[K3 + k] as number) + x3 * wk;
+    }
+  }
+}
+
+/**
+ * Adds the block's cross-entropy terms to `loss` (row by row, in order) and turns R into p − onehot
+ * (0 for missing rows, which then add nothing to the gradient).
+ */
+function blockResiduals(block: RowBlock, R: Float64Array, y: Int32Array, i0: number, loss: number): number {
+  const { K, bn } = block;
+  for (let b = 0; b < 4; b++) {
+    const off = b * K;
+    if (b >= bn) {
+      for (let k = 0; k < K; k++) R[off + k] = 0;
+      continue;
+    }
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) max = Math.max(max, R[off + k] as number);
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp((R[off + k] as number) - max);
+      R[off + k] = e;
+      sum += e;
+    }
+    const yi = y[i0 + b] as number;
+    loss += Math.log(sum) + max - (Math.log(R[off + yi] as number) + max);
+    // R now holds exp(z − max); turn it into p − onehot.
+    for (let k = 0; k < K; k++) R[off + k] = (R[off + k] as number) / sum - (k === yi ? 1 : 0);
+  }
+  return loss;
+}
+
+/** g_jk += Σ_b x_bj·R_bk (rows in order), and the intercepts' g_k += Σ_b R_bk. */
+function blockGradient(block: RowBlock, R: Float64Array, g: Float64Array): void {
+  const { X, d, K, bn, o0, o1, o2, o3 } = block;
+  const dK = d * K;
+  const K2 = 2 * K;
+  const K3 = 3 * K;
+  for (let j = 0; j < d; j++) {
+    const x0 = X[o0 + j] as number;
+    const x1 = X[o1 + j] as number;
+    const x2 = X[o2 + j] as number;
+    const x3 = X[o3 + j] as number;
+    const base = j * K;
+    for (let k = 0; k < K; k++) {
+      let v = g[base + k] as number;
+      v += x0 * (R[k] as number);
+      v += x1 * (R[K + k] as number);
+      v += x2 * (R[K2 + k] as number);
+      v += x3 * (R[K3 + k] as number);
+      g[base + k] = v;
+    }
+  }
+  for (let b = 0; b < bn; b++)
+    for (let k = 0; k < K; k++) g[dK + k] = (g[dK + k] as number) + (R[b * K + k] as number);
+}
+
+/** Scales the data term and adds the L2 penalty on the `dK` weights (intercepts unpenalised); returns f. */
+function penalised(
+  w: Float64Array,
+  g: Float64Array,
+  dK: number,
+  K: number,
+  scale: number,
+  l2: number,
+  loss: number,
+): number {
+  let pen = 0;
+  for (let p = 0; p < dK; p++) {
+    const v = w[p] as number;
+    pen += v * v;
+    g[p] = (g[p] as number) * scale + l2 * v;
+  }
+  for (let k = 0; k < K; k++) g[dK + k] = (g[dK + k] as number) * scale;
+  return loss * scale + 0.5 * l2 * pen;
 }
 
 /** @internal The binary logistic objective, exported for tests. */
