@@ -13,7 +13,8 @@ export {
   loadConfigFile,
   resolveDistillConfig,
 } from './config.js';
-export { type DistillOptions, type DistillResult, distill, outputPaths } from './distill.js';
+export { type DistillOptions, type DistillResult, distill } from './distill.js';
 export type { ScoreRow } from './evaluate.js';
+export { outputPaths } from './paths.js';
 export { CHARS_PER_TOKEN, type DistillPlan, estimatePlan, formatPlan, type StageEstimate } from './plan.js';
 export { DISTILL_MIGRATIONS, STAGES, type StageName, type StageRecord } from './stages.js';
