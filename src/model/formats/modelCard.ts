@@ -1,8 +1,9 @@
 import { markdownTable } from '../../util/markdownTable.js';
 import type { StaticModel } from '../StaticModel.js';
 import type { Tokenizer } from '../tokenizer/Tokenizer.js';
-import { DEFAULT_QUERY_TASK, formatDocument, formatQuery } from '../unifiedFormat.js';
+import { DEFAULT_QUERY_TASK } from '../unifiedFormat.js';
 import type { SaveFormat } from './layouts.js';
+import { usageSection } from './modelCardUsage.js';
 
 /** One evaluation score shown in the card: a task's main score (x100) at a size (null: the full size). */
 export interface ModelCardScore {
@@ -47,49 +48,11 @@ const GECKO_PAPER = 'https://arxiv.org/abs/2403.20327';
  */
 export function renderModelCard(model: StaticModel, options: ModelCardOptions): string {
   const { name, format } = options;
-  const d = model.dimensions;
-  const v = model.tokenizer.vocabSize;
   const dims = matryoshkaDims(model);
   const training = model.config.training as Record<string, unknown> | undefined;
   const sources = Array.isArray(training?.sources) ? (training.sources as TrainingSource[]) : [];
-  const init = model.config.init as Record<string, unknown> | undefined;
-  const maxLength = model.maxLength;
-  const tags = ['embeddings', 'static-embeddings', 'sentence-transformers', 'model2vec', 'gecko-embed'];
-  if (dims.length > 1) tags.push('matryoshka');
-  const front = [
-    '---',
-    `library_name: ${format === 'model2vec' ? 'model2vec' : 'sentence-transformers'}`,
-    `license: ${yamlScalar(options.license ?? 'unknown')}`,
-    ...(options.baseModel ? [`base_model: ${yamlScalar(options.baseModel)}`] : []),
-    'pipeline_tag: sentence-similarity',
-    'tags:',
-    ...tags.map((t) => `- ${t}`),
-    '---',
-  ];
-  const details: [string, string][] = [
-    ['Architecture', `static token table (${v} tokens x ${d} dimensions), mean pooling, L2 normalisation`],
-    ['Tokenizer', describeTokenizer(model.tokenizer, model.config.tokenizer)],
-    ['Dimensions', dims.length > 1 ? `${d} (Matryoshka sizes: ${dims.join(', ')})` : String(d)],
-    ['Maximum tokens', `${maxLength} per text (longer texts are cut)`],
-    ['Similarity', 'cosine'],
-    [
-      'Layout',
-      format === 'model2vec' ? 'model2vec (also loads in sentence-transformers)' : 'sentence-transformers',
-    ],
-  ];
-  if (init?.teacher)
-    details.push(['Initialised from', `${String(init.teacher)} (${String(init.method ?? '')})`]);
-  if (training) {
-    const loss = training.loss as Record<string, unknown> | undefined;
-    details.push([
-      'Training',
-      `${String(training.steps)} steps, batch ${String(training.batchSize)}, learning rate ${String(training.lr)}, seed ${String(training.seed)}${loss?.name ? `, ${String(loss.name)} loss` : ''}`,
-    ]);
-  }
-  const q = formatQuery('', DEFAULT_QUERY_TASK);
-  const doc = formatDocument('', null);
   const lines = [
-    ...front,
+    ...frontMatter(options, dims),
     '',
     `# ${name}`,
     '',
@@ -99,77 +62,81 @@ export function renderModelCard(model: StaticModel, options: ModelCardOptions): 
     '',
     '## Model details',
     '',
-    markdownTable(['Property', 'Value'], details),
+    markdownTable(['Property', 'Value'], detailRows(model, format, dims)),
     '',
     "Inputs use Gecko's unified format: queries `task: {task} | query: {text}` (default task",
     `\`${DEFAULT_QUERY_TASK}\`), documents \`title: {title or none} | text: {text}\`.`,
     '',
     ...trainingSection(sources),
     ...scoresSection(options.scores ?? []),
-    '## Usage',
+    ...usageSection(name, format, dims, model.maxLength),
     '',
-    '### gecko (TypeScript)',
+    ...paritySection(model.maxLength, model.tokenizer.medianTokenLength),
     '',
-    '```ts',
-    "import { loadStaticModel } from 'gecko-embed';",
-    '',
-    `const model = await loadStaticModel(${tsString(name)});`,
-    "const [query] = await model.embed(['how do geckos climb walls'], { kind: 'query' });",
-    "const [doc] = await model.embed([{ title: 'Geckos', text: 'Geckos climb with millions of tiny hairs.' }], {",
-    "  kind: 'document',",
-    '});',
-    ...(dims.length > 1
-      ? [
-          `const small = await model.embed(['how do geckos climb walls'], { dimensions: ${dims[dims.length - 1]} });`,
-        ]
-      : []),
-    '```',
-    '',
-    '### model2vec',
-    '',
-    'model2vec has no prompts, so put the format in the text:',
-    '',
-    '```python',
-    'from model2vec import StaticModel',
-    '',
-    format === 'model2vec'
-      ? `model = StaticModel.from_pretrained(${pyString(name)})`
-      : `model = StaticModel.from_sentence_transformers(${pyString(name)})`,
-    `query = model.encode([${pyString(`${q}how do geckos climb walls`)}]${maxLength !== 512 ? `, max_length=${maxLength}` : ''})`,
-    `doc = model.encode([${pyString(`${doc}Geckos climb with millions of tiny hairs.`)}]${maxLength !== 512 ? `, max_length=${maxLength}` : ''})`,
-    '```',
-    '',
-    '### sentence-transformers',
-    '',
-    '```python',
-    'from sentence_transformers import SentenceTransformer',
-    '',
-    `model = SentenceTransformer(${pyString(name)})`,
-    'query = model.encode(["how do geckos climb walls"], prompt_name="query")',
-    'doc = model.encode(["Geckos climb with millions of tiny hairs."], prompt_name="document")',
-    '```',
-    '',
-    `The \`query\` prompt is \`${q}\`; for another task pass \`prompt="task: fact checking | query: "\`.`,
-    ...(dims.length > 1
-      ? [
-          '',
-          `Smaller vectors: gecko \`{ dimensions: ${dims[dims.length - 1]} }\`, model2vec`,
-          `\`from_pretrained(..., dimensionality=${dims[dims.length - 1]})\`, sentence-transformers`,
-          `\`SentenceTransformer(..., truncate_dim=${dims[dims.length - 1]})\` with \`normalize_embeddings=True\` in \`encode\`.`,
-        ]
-      : []),
-    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Hugging Face front matter: the Hub reads the library, license, base model and tags from it. */
+function frontMatter(options: ModelCardOptions, dims: readonly number[]): string[] {
+  const tags = ['embeddings', 'static-embeddings', 'sentence-transformers', 'model2vec', 'gecko-embed'];
+  if (dims.length > 1) tags.push('matryoshka');
+  return [
+    '---',
+    `library_name: ${options.format === 'model2vec' ? 'model2vec' : 'sentence-transformers'}`,
+    `license: ${yamlScalar(options.license ?? 'unknown')}`,
+    ...(options.baseModel ? [`base_model: ${yamlScalar(options.baseModel)}`] : []),
+    'pipeline_tag: sentence-similarity',
+    'tags:',
+    ...tags.map((t) => `- ${t}`),
+    '---',
+  ];
+}
+
+/** The "Model details" table; the init and training rows only when the config records them. */
+function detailRows(model: StaticModel, format: SaveFormat, dims: readonly number[]): [string, string][] {
+  const d = model.dimensions;
+  const v = model.tokenizer.vocabSize;
+  const rows: [string, string][] = [
+    ['Architecture', `static token table (${v} tokens x ${d} dimensions), mean pooling, L2 normalisation`],
+    ['Tokenizer', describeTokenizer(model.tokenizer, model.config.tokenizer)],
+    ['Dimensions', dims.length > 1 ? `${d} (Matryoshka sizes: ${dims.join(', ')})` : String(d)],
+    ['Maximum tokens', `${model.maxLength} per text (longer texts are cut)`],
+    ['Similarity', 'cosine'],
+    [
+      'Layout',
+      format === 'model2vec' ? 'model2vec (also loads in sentence-transformers)' : 'sentence-transformers',
+    ],
+  ];
+  const init = model.config.init as Record<string, unknown> | undefined;
+  if (init?.teacher)
+    rows.push(['Initialised from', `${String(init.teacher)} (${String(init.method ?? '')})`]);
+  const training = model.config.training as Record<string, unknown> | undefined;
+  if (training) {
+    const loss = training.loss as Record<string, unknown> | undefined;
+    rows.push([
+      'Training',
+      `${String(training.steps)} steps, batch ${String(training.batchSize)}, learning rate ${String(training.lr)}, seed ${String(training.seed)}${loss?.name ? `, ${String(loss.name)} loss` : ''}`,
+    ]);
+  }
+  return rows;
+}
+
+/**
+ * Why the three libraries agree, and where they stop agreeing (sentence-transformers does not cut long
+ * texts): users comparing vectors across them need to know the limit.
+ */
+function paritySection(maxLength: number, medianTokenLength: number): string[] {
+  return [
     '## Same vectors in every library',
     '',
     'gecko tokenises as model2vec does (the text cut to',
-    `${maxLength} x ${model.tokenizer.medianTokenLength} characters, unknown tokens dropped, at most ${maxLength} tokens), and`,
+    `${maxLength} x ${medianTokenLength} characters, unknown tokens dropped, at most ${maxLength} tokens), and`,
     "the unknown token's row is zero, so sentence-transformers' mean over all tokens points the same way: the",
     'three give the same normalised vectors (within 1e-6) for texts up to that length. sentence-transformers does',
     'not cut long texts, so for those it matches gecko and model2vec run without a limit',
     '(`maxLength: Infinity`, `max_length=None`). Details: gecko-embed docs/model-format.md, "Python parity".',
-    '',
   ];
-  return lines.join('\n');
 }
 
 /** The Matryoshka sizes the model was trained for (largest first), or just its full size. */
@@ -239,14 +206,4 @@ function scoresSection(scores: readonly ModelCardScore[]): string[] {
 /** A YAML plain scalar when safe, else a double-quoted one. */
 function yamlScalar(s: string): string {
   return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) ? s : JSON.stringify(s);
-}
-
-/** A single-quoted TypeScript string literal (the house style). */
-function tsString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** A Python string literal (JSON's double-quoted escapes are valid Python). */
-function pyString(s: string): string {
-  return JSON.stringify(s);
 }

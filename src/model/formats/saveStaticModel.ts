@@ -41,79 +41,18 @@ export async function saveStaticModel(
   options: SaveStaticModelOptions = {},
 ): Promise<void> {
   const format = options.format ?? 'model2vec';
-  const v = model.tokenizer.vocabSize;
-  const d = model.dimensions;
-  const table = exportTable(model);
-  // Python's tokenizers apply a tokenizer.json's own truncation and padding (gecko's do not): cleared, so
-  // the model's maxLength is the one limit and no padding ids are pooled.
-  const tokenizerJson = JSON.stringify({ ...model.tokenizer.json, truncation: null, padding: null });
-  const metadata = { format: 'pt', producer: `gecko-embed ${VERSION}` };
-  const prompts = {
-    query: formatQuery('', DEFAULT_QUERY_TASK),
-    document: formatDocument('', null),
-  };
   await mkdir(dir, { recursive: true });
-  const gecko = { format, dimensions: d, vocabSize: v, ...model.config, geckoVersion: VERSION };
-  // The layout loadStaticModel reads this format back from: where the weights and tokenizer go.
-  const layout = LAYOUTS.find(
-    (l) => l.name === (format === 'model2vec' ? 'model2vec' : 'sentence-transformers-module'),
-  )!;
-  const st = serializeSafetensors(
-    { [layout.tensor]: { dtype: 'F32', shape: [v, d], data: table } },
-    metadata,
-  );
-  await atomicWriteFile(join(dir, layout.weights), st);
-  await atomicWriteFile(join(dir, layout.tokenizer), tokenizerJson);
-  if (format === 'model2vec') {
-    await atomicWriteFile(
-      join(dir, 'config.json'),
-      json({
-        model_type: 'model2vec',
-        architectures: ['StaticModel'],
-        tokenizer_name: null,
-        apply_pca: null,
-        apply_zipf: null,
-        hidden_dim: d,
-        seq_length: model.maxLength,
-        normalize: true,
-        embedding_dtype: 'float32',
-      }),
-    );
-    // model2vec writes this too, so sentence-transformers can load the same folder.
-    await atomicWriteFile(
-      join(dir, 'modules.json'),
-      json([
-        { idx: 0, name: '0', path: '.', type: 'sentence_transformers.models.StaticEmbedding' },
-        { idx: 1, name: '1', path: '1_Normalize', type: 'sentence_transformers.models.Normalize' },
-      ]),
-    );
-  } else {
-    await atomicWriteFile(
-      join(dir, 'modules.json'),
-      json([
-        {
-          idx: 0,
-          name: '0',
-          path: '0_StaticEmbedding',
-          type: 'sentence_transformers.models.StaticEmbedding',
-        },
-        { idx: 1, name: '1', path: '1_Normalize', type: 'sentence_transformers.models.Normalize' },
-      ]),
-    );
-  }
-  // Both layouts: sentence-transformers reads its prompts here (the model2vec layout loads in it through
-  // modules.json), and model2vec's from_sentence_transformers reads `normalize` from it.
-  await atomicWriteFile(
-    join(dir, 'config_sentence_transformers.json'),
-    json({
-      __version__: { sentence_transformers: '3.3.1', gecko_embed: VERSION },
-      prompts,
-      default_prompt_name: null,
-      similarity_fn_name: 'cosine',
-      normalize: true,
-    }),
-  );
+  await writeWeightsAndTokenizer(model, dir, format);
+  await writeLayoutConfig(model, dir, format);
+  await writeSentenceTransformersConfig(dir);
   await mkdir(join(dir, '1_Normalize'), { recursive: true });
+  const gecko = {
+    format,
+    dimensions: model.dimensions,
+    vocabSize: model.tokenizer.vocabSize,
+    ...model.config,
+    geckoVersion: VERSION,
+  };
   await atomicWriteFile(join(dir, GECKO_CONFIG), json(gecko));
   await atomicWriteFile(
     join(dir, 'README.md'),
@@ -123,6 +62,83 @@ export async function saveStaticModel(
       ...(options.license ? { license: options.license } : {}),
       ...(options.baseModel ? { baseModel: options.baseModel } : {}),
       ...(options.scores ? { scores: options.scores } : {}),
+    }),
+  );
+}
+
+/** The table (safetensors) and tokenizer.json, where the layout that loadStaticModel reads them from puts them. */
+async function writeWeightsAndTokenizer(model: StaticModel, dir: string, format: SaveFormat): Promise<void> {
+  const v = model.tokenizer.vocabSize;
+  const d = model.dimensions;
+  // Python's tokenizers apply a tokenizer.json's own truncation and padding (gecko's do not): cleared, so
+  // the model's maxLength is the one limit and no padding ids are pooled.
+  const tokenizerJson = JSON.stringify({ ...model.tokenizer.json, truncation: null, padding: null });
+  const metadata = { format: 'pt', producer: `gecko-embed ${VERSION}` };
+  const layout = LAYOUTS.find(
+    (l) => l.name === (format === 'model2vec' ? 'model2vec' : 'sentence-transformers-module'),
+  )!;
+  const st = serializeSafetensors(
+    { [layout.tensor]: { dtype: 'F32', shape: [v, d], data: exportTable(model) } },
+    metadata,
+  );
+  await atomicWriteFile(join(dir, layout.weights), st);
+  await atomicWriteFile(join(dir, layout.tokenizer), tokenizerJson);
+}
+
+const NORMALIZE_MODULE = {
+  idx: 1,
+  name: '1',
+  path: '1_Normalize',
+  type: 'sentence_transformers.models.Normalize',
+};
+
+/** model2vec's config.json (model2vec layout only) and the modules.json that sentence-transformers loads. */
+async function writeLayoutConfig(model: StaticModel, dir: string, format: SaveFormat): Promise<void> {
+  if (format === 'model2vec') {
+    await atomicWriteFile(
+      join(dir, 'config.json'),
+      json({
+        model_type: 'model2vec',
+        architectures: ['StaticModel'],
+        tokenizer_name: null,
+        apply_pca: null,
+        apply_zipf: null,
+        hidden_dim: model.dimensions,
+        seq_length: model.maxLength,
+        normalize: true,
+        embedding_dtype: 'float32',
+      }),
+    );
+  }
+  // model2vec writes modules.json too, so sentence-transformers can load the same folder; its embedding
+  // module then sits in the folder itself rather than in 0_StaticEmbedding.
+  const path = format === 'model2vec' ? '.' : '0_StaticEmbedding';
+  await atomicWriteFile(
+    join(dir, 'modules.json'),
+    json([
+      { idx: 0, name: '0', path, type: 'sentence_transformers.models.StaticEmbedding' },
+      NORMALIZE_MODULE,
+    ]),
+  );
+}
+
+/**
+ * Both layouts: sentence-transformers reads its prompts here (the model2vec layout loads in it through
+ * modules.json), and model2vec's from_sentence_transformers reads `normalize` from it.
+ */
+async function writeSentenceTransformersConfig(dir: string): Promise<void> {
+  const prompts = {
+    query: formatQuery('', DEFAULT_QUERY_TASK),
+    document: formatDocument('', null),
+  };
+  await atomicWriteFile(
+    join(dir, 'config_sentence_transformers.json'),
+    json({
+      __version__: { sentence_transformers: '3.3.1', gecko_embed: VERSION },
+      prompts,
+      default_prompt_name: null,
+      similarity_fn_name: 'cosine',
+      normalize: true,
     }),
   );
 }
