@@ -39,38 +39,86 @@ export function trainWordPiece(texts: Iterable<string>, options: TrainWordPieceO
   const reporter = options.reporter ?? silentReporter;
   const normalizer = options.normalizer ?? {};
 
+  const wordCounts = countWords(texts, normalizer);
+  const vocab = new Vocabulary();
+  for (const t of BERT_SPECIAL_TOKENS) vocab.add(t);
+  const alphabet = topCharacters(wordCounts, limitAlphabet);
+  for (const c of alphabet) vocab.add(c);
+  for (const c of alphabet) vocab.add(`##${c}`);
+  if (vocabSize < vocab.tokens.length) {
+    throw new UsageError(
+      `vocabulary size ${vocabSize} is smaller than the special tokens plus alphabet (${vocab.tokens.length}); raise --vocab-size or lower --limit-alphabet.`,
+    );
+  }
+  const { words, counts } = symbolWords(wordCounts, vocab);
+  const pairs = new PairIndex();
+  words.forEach((syms, w) => {
+    for (let i = 0; i + 1 < syms.length; i++) pairs.bump(syms[i]!, syms[i + 1]!, w, counts[w]!);
+  });
+  const heap = new MaxHeap();
+  for (const [k, n] of pairs.count) heap.push(n, k);
+
+  const { tokens } = vocab;
+  const progress = reporter.progress('merges', { total: vocabSize - tokens.length, unit: 'merges' });
+  while (tokens.length < vocabSize) {
+    const top = heap.pop();
+    if (!top) break;
+    const [n, k] = top;
+    if (pairs.count.get(k) !== n) continue; // stale entry
+    if (n < minFrequency) break;
+    const touched = mergePair(k, vocab, words, counts, pairs);
+    // Lazy deletion: the changed counts go in as new entries; the old ones are skipped when popped.
+    for (const t of touched) {
+      const n2 = pairs.count.get(t);
+      if (n2 !== undefined && n2 > 0) heap.push(n2, t);
+    }
+    progress.tick();
+  }
+  progress.done(`vocabulary: ${tokens.length} tokens from ${wordCounts.size} distinct words`);
+  return wordPieceTokenizerJson(tokens, { lowercase: normalizer.lowercase ?? true });
+}
+
+/** How often each pre-tokenised word occurs in the texts. */
+function countWords(texts: Iterable<string>, normalizer: BertNormalizerOptions): Map<string, number> {
   const wordCounts = new Map<string, number>();
   for (const text of texts) {
     for (const w of bertPreTokenize(text, normalizer)) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
   }
+  return wordCounts;
+}
+
+/** The `limit` most frequent characters (ties by code order), sorted: the alphabet every word is spelled in. */
+function topCharacters(wordCounts: ReadonlyMap<string, number>, limit: number): string[] {
   const charCounts = new Map<string, number>();
   for (const [w, n] of wordCounts) for (const ch of w) charCounts.set(ch, (charCounts.get(ch) ?? 0) + n);
-  const alphabet = [...charCounts.entries()]
+  return [...charCounts.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, limitAlphabet)
+    .slice(0, limit)
     .map(([c]) => c)
     .sort();
-  const tokens: string[] = [];
-  const idOf = new Map<string, number>();
-  const add = (t: string): number => {
-    let id = idOf.get(t);
+}
+
+/** Tokens in id order; adding a token already present returns its id. */
+class Vocabulary {
+  readonly tokens: string[] = [];
+  readonly idOf = new Map<string, number>();
+
+  add(t: string): number {
+    let id = this.idOf.get(t);
     if (id === undefined) {
-      id = tokens.length;
-      tokens.push(t);
-      idOf.set(t, id);
+      id = this.tokens.length;
+      this.tokens.push(t);
+      this.idOf.set(t, id);
     }
     return id;
-  };
-  for (const t of BERT_SPECIAL_TOKENS) add(t);
-  for (const c of alphabet) add(c);
-  for (const c of alphabet) add(`##${c}`);
-  if (vocabSize < tokens.length) {
-    throw new UsageError(
-      `vocabulary size ${vocabSize} is smaller than the special tokens plus alphabet (${tokens.length}); raise --vocab-size or lower --limit-alphabet.`,
-    );
   }
+}
 
-  // Words as symbol sequences; words with a character outside the alphabet are left out of the merges.
+/** Words as symbol sequences; words with a character outside the alphabet are left out of the merges. */
+function symbolWords(
+  wordCounts: ReadonlyMap<string, number>,
+  vocab: Vocabulary,
+): { words: number[][]; counts: number[] } {
   const words: number[][] = [];
   const counts: number[] = [];
   for (const [w, n] of wordCounts) {
@@ -78,7 +126,7 @@ export function trainWordPiece(texts: Iterable<string>, options: TrainWordPieceO
     const syms: number[] = [];
     let ok = true;
     chars.forEach((ch, i) => {
-      const id = idOf.get(i === 0 ? ch : `##${ch}`);
+      const id = vocab.idOf.get(i === 0 ? ch : `##${ch}`);
       if (id === undefined) ok = false;
       else syms.push(id);
     });
@@ -87,61 +135,63 @@ export function trainWordPiece(texts: Iterable<string>, options: TrainWordPieceO
       counts.push(n);
     }
   }
-  const pairCount = new Map<number, number>();
-  const pairWords = new Map<number, Set<number>>();
-  const bump = (a: number, b: number, w: number, delta: number): void => {
-    const k = pairKey(a, b);
-    pairCount.set(k, (pairCount.get(k) ?? 0) + delta);
-    if (delta > 0) {
-      const s = pairWords.get(k);
-      if (s) s.add(w);
-      else pairWords.set(k, new Set([w]));
-    }
-  };
-  words.forEach((syms, w) => {
-    for (let i = 0; i + 1 < syms.length; i++) bump(syms[i]!, syms[i + 1]!, w, counts[w]!);
-  });
-  const heap = new MaxHeap();
-  for (const [k, n] of pairCount) heap.push(n, k);
+  return { words, counts };
+}
 
-  const progress = reporter.progress('merges', { total: vocabSize - tokens.length, unit: 'merges' });
-  while (tokens.length < vocabSize) {
-    const top = heap.pop();
-    if (!top) break;
-    const [n, k] = top;
-    if (pairCount.get(k) !== n) continue; // stale entry
-    if (n < minFrequency) break;
-    const a = Math.floor(k / PAIR_BASE);
-    const b = k % PAIR_BASE;
-    const merged = tokens[a]! + tokens[b]!.slice(2);
-    const m = add(merged);
-    const touched = new Set<number>();
-    for (const w of pairWords.get(k) ?? []) {
-      const syms = words[w]!;
-      const c = counts[w]!;
-      for (let i = 0; i + 1 < syms.length; i++) {
-        if (syms[i] !== a || syms[i + 1] !== b) continue;
-        if (i > 0) {
-          bump(syms[i - 1]!, a, w, -c);
-          bump(syms[i - 1]!, m, w, c);
-          touched.add(pairKey(syms[i - 1]!, a)).add(pairKey(syms[i - 1]!, m));
-        }
-        if (i + 2 < syms.length) {
-          bump(b, syms[i + 2]!, w, -c);
-          bump(m, syms[i + 2]!, w, c);
-          touched.add(pairKey(b, syms[i + 2]!)).add(pairKey(m, syms[i + 2]!));
-        }
-        syms.splice(i, 2, m);
-      }
+/** Weighted counts of adjacent symbol pairs, and the words each pair occurs in (so a merge visits only those). */
+class PairIndex {
+  readonly count = new Map<number, number>();
+  readonly words = new Map<number, Set<number>>();
+
+  bump(a: number, b: number, w: number, delta: number): void {
+    const k = pairKey(a, b);
+    this.count.set(k, (this.count.get(k) ?? 0) + delta);
+    if (delta > 0) {
+      const s = this.words.get(k);
+      if (s) s.add(w);
+      else this.words.set(k, new Set([w]));
     }
-    pairCount.delete(k);
-    pairWords.delete(k);
-    for (const t of touched) {
-      const n2 = pairCount.get(t);
-      if (n2 !== undefined && n2 > 0) heap.push(n2, t);
-    }
-    progress.tick();
   }
-  progress.done(`vocabulary: ${tokens.length} tokens from ${wordCounts.size} distinct words`);
-  return wordPieceTokenizerJson(tokens, { lowercase: normalizer.lowercase ?? true });
+
+  delete(k: number): void {
+    this.count.delete(k);
+    this.words.delete(k);
+  }
+}
+
+/**
+ * Merges pair `k` into a new token in every word holding it, moving the counts of the neighbouring pairs
+ * from the old symbols to the merged one. Returns the keys of the pairs whose counts changed.
+ */
+function mergePair(
+  k: number,
+  vocab: Vocabulary,
+  words: number[][],
+  counts: readonly number[],
+  pairs: PairIndex,
+): Set<number> {
+  const a = Math.floor(k / PAIR_BASE);
+  const b = k % PAIR_BASE;
+  const m = vocab.add(vocab.tokens[a]! + vocab.tokens[b]!.slice(2));
+  const touched = new Set<number>();
+  for (const w of pairs.words.get(k) ?? []) {
+    const syms = words[w]!;
+    const c = counts[w]!;
+    for (let i = 0; i + 1 < syms.length; i++) {
+      if (syms[i] !== a || syms[i + 1] !== b) continue;
+      if (i > 0) {
+        pairs.bump(syms[i - 1]!, a, w, -c);
+        pairs.bump(syms[i - 1]!, m, w, c);
+        touched.add(pairKey(syms[i - 1]!, a)).add(pairKey(syms[i - 1]!, m));
+      }
+      if (i + 2 < syms.length) {
+        pairs.bump(b, syms[i + 2]!, w, -c);
+        pairs.bump(m, syms[i + 2]!, w, c);
+        touched.add(pairKey(b, syms[i + 2]!)).add(pairKey(m, syms[i + 2]!));
+      }
+      syms.splice(i, 2, m);
+    }
+  }
+  pairs.delete(k);
+  return touched;
 }
