@@ -1,4 +1,4 @@
-import { type CsrMatrix, randomizedSvd } from '../../math/randomizedSvd.js';
+import { type CsrMatrix, randomizedSvd, type TruncatedSvd } from '../../math/randomizedSvd.js';
 import { createRng } from '../../math/rng.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
 import type { Tokenizer } from '../tokenizer/Tokenizer.js';
@@ -45,16 +45,45 @@ export function cooccurrenceTable(
   options: CooccurrenceInitOptions = {},
 ): CooccurrenceInit {
   const reporter = options.reporter ?? silentReporter;
-  const window = options.window ?? 5;
   const v = tokenizer.vocabSize;
-  // Token ids of every text, one flat array; a text boundary is -1, so windows never cross texts.
+  const ids = flatTokenIds(tokenizer, texts);
+  const counts = windowCounts(ids, v, options.window ?? 5);
+  const { ppmi, rowSum, nnz } = positivePmi(counts, v, options.alpha ?? 0.75);
+  reporter.info(
+    `co-occurrence init: ${ids.length} tokens, ${nnz} positive-PMI pairs; truncated SVD to ${dim}`,
+  );
+  const svd = randomizedSvd(ppmi, dim, { seed: options.seed ?? 42 });
+  const { table, covered } = tableFromSvd(svd, rowSum, dim, {
+    eigenWeight: options.eigenWeight ?? 0.5,
+    initScale: options.initScale ?? 0.1,
+    seed: options.seed ?? 42,
+  });
+  return { table, coveredTokens: covered, tokens: ids.length, nonZeros: nnz };
+}
+
+/** Token ids of every text, one flat array; a text boundary is -1, so windows never cross texts. */
+function flatTokenIds(tokenizer: Tokenizer, texts: Iterable<string>): number[] {
   const ids: number[] = [];
   for (const t of texts) {
     for (const id of tokenizer.encode(t)) ids.push(id);
     ids.push(-1);
   }
-  const tokens = ids.length;
-  // Pass 1: events per row, to lay the CSR events out; pass 2: fill them.
+  return ids;
+}
+
+/** A sparse v x v matrix of summed weights, each row's columns ascending (`rowPtr` indexes cols/counts). */
+interface WindowCounts {
+  rowPtr: Float64Array;
+  cols: number[];
+  counts: number[];
+}
+
+/**
+ * Symmetric windowed co-occurrence weights (1/distance). Pass 1 counts events per row to lay the CSR events
+ * out, pass 2 fills them, then each row's events are reduced into sorted (col, weight) with a dense scratch
+ * row: no hash map of pairs, whose size would be the bottleneck on a large corpus.
+ */
+function windowCounts(ids: readonly number[], v: number, window: number): WindowCounts {
   const perRow = new Float64Array(v + 1);
   const visit = (fn: (a: number, b: number, w: number) => void): void => {
     for (let i = 0; i < ids.length; i++) {
@@ -80,7 +109,6 @@ export function cooccurrenceTable(
     evCol[at] = b;
     evW[at] = w;
   });
-  // Reduce each row's events into sorted (col, count) with a dense scratch row.
   const acc = new Float64Array(v);
   const rowPtr = new Float64Array(v + 1);
   const cols: number[] = [];
@@ -100,8 +128,18 @@ export function cooccurrenceTable(
     }
     rowPtr[r + 1] = cols.length;
   }
-  // PPMI(a, b) = max(0, log(C_ab * sum_b' c_b'^alpha / (c_a * c_b^alpha))), c = row sums.
-  const alpha = options.alpha ?? 0.75;
+  return { rowPtr, cols, counts };
+}
+
+/**
+ * PPMI(a, b) = max(0, log(C_ab * sum_b' c_b'^alpha / (c_a * c_b^alpha))), c = row sums, as a CSR matrix
+ * holding only the positive entries; the row sums come along (a zero row is a token the texts never show).
+ */
+function positivePmi(
+  { rowPtr, cols, counts }: WindowCounts,
+  v: number,
+  alpha: number,
+): { ppmi: CsrMatrix; rowSum: Float64Array; nnz: number } {
   const rowSum = new Float64Array(v);
   for (let r = 0; r < v; r++) for (let p = rowPtr[r]!; p < rowPtr[r + 1]!; p++) rowSum[r]! += counts[p]!;
   let smoothedTotal = 0;
@@ -122,10 +160,23 @@ export function cooccurrenceTable(
     }
     outPtr[r + 1] = nnz;
   }
+  // The arrays keep their full length (rowPtr bounds the entries), as randomizedSvd reads them.
   const ppmi: CsrMatrix = { rows: v, cols: v, rowPtr: outPtr, colIdx, values };
-  reporter.info(`co-occurrence init: ${tokens} tokens, ${nnz} positive-PMI pairs; truncated SVD to ${dim}`);
-  const svd = randomizedSvd(ppmi, dim, { seed: options.seed ?? 42 });
-  const p = options.eigenWeight ?? 0.5;
+  return { ppmi, rowSum, nnz };
+}
+
+/**
+ * Rows `U S^p` for the tokens the texts show, scaled so their mean norm is a random row's (initScale *
+ * sqrt(dim)) and learning rates tuned for the random start still fit; the other rows are random normal.
+ */
+function tableFromSvd(
+  svd: TruncatedSvd,
+  rowSum: Float64Array,
+  dim: number,
+  o: { eigenWeight: number; initScale: number; seed: number },
+): { table: Float32Array; covered: number } {
+  const v = rowSum.length;
+  const p = o.eigenWeight;
   const table = new Float32Array(v * dim);
   let covered = 0;
   let normSum = 0;
@@ -140,13 +191,13 @@ export function cooccurrenceTable(
     }
     normSum += Math.sqrt(n2);
   }
-  const scale = options.initScale ?? 0.1;
+  const scale = o.initScale;
   const factor = covered > 0 && normSum > 0 ? (scale * Math.sqrt(dim) * covered) / normSum : 1;
-  const rng = createRng(options.seed ?? 42);
+  const rng = createRng(o.seed);
   for (let r = 0; r < v; r++) {
-    const o = r * dim;
-    if (rowSum[r] === 0) for (let c = 0; c < dim; c++) table[o + c] = rng.normal() * scale;
-    else for (let c = 0; c < dim; c++) table[o + c]! *= factor;
+    const off = r * dim;
+    if (rowSum[r] === 0) for (let c = 0; c < dim; c++) table[off + c] = rng.normal() * scale;
+    else for (let c = 0; c < dim; c++) table[off + c]! *= factor;
   }
-  return { table, coveredTokens: covered, tokens, nonZeros: nnz };
+  return { table, covered };
 }
