@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { InputError } from '../errors/InputError.js';
 import { sha256, stableStringify } from '../util/hash.js';
@@ -52,7 +52,7 @@ export interface IngestSettings {
 export async function ingestRecords(
   db: Database.Database,
   records: AsyncIterable<RawRecord>,
-  source: { path: string; format: InputFormat | 'api'; statPath?: string; bytesRead?: { bytes: number } },
+  source: IngestSource,
   settings: IngestSettings,
 ): Promise<IngestResult> {
   const t0 = performance.now();
@@ -69,24 +69,13 @@ export async function ingestRecords(
     skipped: false,
     seconds: 0,
   };
-  if (st?.isFile()) {
-    const prior = db
-      .prepare('SELECT id FROM corpus_sources WHERE path = ? AND size = ? AND mtime_ms = ? AND options = ?')
-      .get(source.path, st.size, st.mtimeMs, options);
-    if (prior) {
-      result.skipped = true;
-      settings.reporter.info(`${source.path}: already added and unchanged since; nothing to do`);
-      return result;
-    }
+  if (st?.isFile() && alreadyAdded(db, source.path, st, options)) {
+    result.skipped = true;
+    settings.reporter.info(`${source.path}: already added and unchanged since; nothing to do`);
+    return result;
   }
 
-  const byId = db.prepare<[string], { hash: string }>('SELECT hash FROM passages WHERE id = ?');
-  const byHash = db.prepare<[string], { rowid: number }>(
-    'SELECT rowid FROM passages WHERE hash = ? AND dup_of IS NULL LIMIT 1',
-  );
-  const insert = db.prepare(
-    'INSERT INTO passages(id, doc_id, chunk, title, text, hash, dup_of, source) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(id) DO NOTHING',
-  );
+  const statements = passageStatements(db);
   const progress = settings.reporter.progress(`adding ${source.path}`, { unit: 'passages' });
   const indexer = ParallelIndexer.attach(db, settings.scratchDir, settings.index);
 
@@ -96,7 +85,7 @@ export async function ingestRecords(
   db.exec('BEGIN; DELETE FROM main.passages WHERE 0');
   try {
     for await (const raw of records) {
-      let rec: ReturnType<typeof validateRecord>;
+      let rec: ValidRecord;
       try {
         rec = validateRecord(raw);
       } catch (e) {
@@ -104,31 +93,7 @@ export async function ingestRecords(
         result.rejected.push({ ...e.location, reason: e.problem });
         continue;
       }
-      const pieces = settings.chunk ? chunkText(rec.text, settings.chunk) : [rec.text];
-      for (let i = 0; i < pieces.length; i++) {
-        const id = pieces.length === 1 ? rec.id : `${rec.id}#${i}`;
-        const text = pieces[i] as string;
-        const hash = sha256(`${rec.title ?? ''}\u0000${text}`).slice(0, 32);
-        const dupOf = byHash.get(hash)?.rowid ?? null;
-        // Insert first and look the id up only on conflict: new ids (nearly all rows) cost one probe less.
-        const { changes, lastInsertRowid } = insert.run(id, rec.id, i, rec.title, text, hash, dupOf);
-        if (changes === 0) {
-          if (byId.get(id)?.hash === hash) {
-            result.unchanged++;
-            continue;
-          }
-          const err = new InputError(
-            { file: raw.file, line: raw.line, field: '_id' },
-            `id "${id}" was already added with different text; ids must be unique`,
-          );
-          if (!settings.skipInvalid) throw err;
-          result.rejected.push({ ...err.location, reason: err.problem });
-          continue;
-        }
-        if (dupOf === null) indexer.add(Number(lastInsertRowid), rec.title, text);
-        else result.duplicates++;
-        result.added++;
-      }
+      storeRecord(raw, rec, statements, indexer, settings, result);
       const done = result.added + result.unchanged + result.rejected.length;
       // ETA from the share of the file read so far (line-based formats count bytes as they stream).
       const read = source.bytesRead?.bytes ?? 0;
@@ -136,23 +101,7 @@ export async function ingestRecords(
     }
     const indexed = await indexer.finish();
     result.indexed = { inThread: indexed.local, byWorkers: indexed.workers };
-    if (st) {
-      db.prepare(
-        `INSERT INTO corpus_sources(path, format, size, mtime_ms, options, added, unchanged, duplicates, rejected, finished_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        source.path,
-        source.format,
-        st.size,
-        st.mtimeMs,
-        options,
-        result.added,
-        result.unchanged,
-        result.duplicates,
-        result.rejected.length,
-        new Date().toISOString(),
-      );
-    }
+    if (st) recordSource(db, source, st, options, result);
     db.exec('COMMIT');
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -168,4 +117,107 @@ export async function ingestRecords(
       ` in ${result.seconds.toFixed(1)}s`,
   );
   return result;
+}
+
+/** Where the records come from: a file (statPath, for the skip-if-unchanged check) or an API call. */
+export interface IngestSource {
+  path: string;
+  format: InputFormat | 'api';
+  statPath?: string;
+  /** Bytes read so far, kept up to date by the reader: the progress ETA. */
+  bytesRead?: { bytes: number };
+}
+
+type ValidRecord = ReturnType<typeof validateRecord>;
+
+/** True when the source was added before with the same size, mtime and options (it is then skipped). */
+function alreadyAdded(db: Database.Database, path: string, st: Stats, options: string): boolean {
+  const prior = db
+    .prepare('SELECT id FROM corpus_sources WHERE path = ? AND size = ? AND mtime_ms = ? AND options = ?')
+    .get(path, st.size, st.mtimeMs, options);
+  return prior !== undefined;
+}
+
+interface PassageStatements {
+  byId: Database.Statement<[string], { hash: string }>;
+  byHash: Database.Statement<[string], { rowid: number }>;
+  insert: Database.Statement;
+}
+
+/** Prepared once per source: the statements each passage runs. */
+function passageStatements(db: Database.Database): PassageStatements {
+  return {
+    byId: db.prepare<[string], { hash: string }>('SELECT hash FROM passages WHERE id = ?'),
+    byHash: db.prepare<[string], { rowid: number }>(
+      'SELECT rowid FROM passages WHERE hash = ? AND dup_of IS NULL LIMIT 1',
+    ),
+    insert: db.prepare(
+      'INSERT INTO passages(id, doc_id, chunk, title, text, hash, dup_of, source) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(id) DO NOTHING',
+    ),
+  };
+}
+
+/**
+ * Stores a record's passages (its chunks, or the whole text) and counts each as added, duplicate (stored,
+ * not indexed twice), unchanged (same id and content already stored) or rejected (same id, other content).
+ * @throws InputError for an id already stored with other content, unless `skipInvalid`.
+ */
+function storeRecord(
+  raw: RawRecord,
+  rec: ValidRecord,
+  { byId, byHash, insert }: PassageStatements,
+  indexer: ParallelIndexer,
+  settings: IngestSettings,
+  result: IngestResult,
+): void {
+  const pieces = settings.chunk ? chunkText(rec.text, settings.chunk) : [rec.text];
+  for (let i = 0; i < pieces.length; i++) {
+    const id = pieces.length === 1 ? rec.id : `${rec.id}#${i}`;
+    const text = pieces[i] as string;
+    const hash = sha256(`${rec.title ?? ''}\u0000${text}`).slice(0, 32);
+    const dupOf = byHash.get(hash)?.rowid ?? null;
+    // Insert first and look the id up only on conflict: new ids (nearly all rows) cost one probe less.
+    const { changes, lastInsertRowid } = insert.run(id, rec.id, i, rec.title, text, hash, dupOf);
+    if (changes === 0) {
+      if (byId.get(id)?.hash === hash) {
+        result.unchanged++;
+        continue;
+      }
+      const err = new InputError(
+        { file: raw.file, line: raw.line, field: '_id' },
+        `id "${id}" was already added with different text; ids must be unique`,
+      );
+      if (!settings.skipInvalid) throw err;
+      result.rejected.push({ ...err.location, reason: err.problem });
+      continue;
+    }
+    if (dupOf === null) indexer.add(Number(lastInsertRowid), rec.title, text);
+    else result.duplicates++;
+    result.added++;
+  }
+}
+
+/** The row that lets a later add of the same unchanged file skip it; written in the source's transaction. */
+function recordSource(
+  db: Database.Database,
+  source: IngestSource,
+  st: Stats,
+  options: string,
+  result: IngestResult,
+): void {
+  db.prepare(
+    `INSERT INTO corpus_sources(path, format, size, mtime_ms, options, added, unchanged, duplicates, rejected, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    source.path,
+    source.format,
+    st.size,
+    st.mtimeMs,
+    options,
+    result.added,
+    result.unchanged,
+    result.duplicates,
+    result.rejected.length,
+    new Date().toISOString(),
+  );
 }
