@@ -36,7 +36,28 @@ export async function mergeDatasets(
 ): Promise<MergeSummary> {
   if (inputs.length === 0) throw new UsageError('merge needs at least one dataset folder');
   const manifests = await Promise.all(inputs.map(readManifest));
-  const first = manifests[0] as DatasetManifest;
+  checkSameJob(inputs, manifests);
+  const { shards, missing } = checkShards(inputs, manifests);
+  const { examples, duplicates } = await readExamples(inputs);
+  await writeJsonl(join(outDir, DATASET_FILES.jsonl), examples);
+  if (options.parquet)
+    await atomicWriteFile(join(outDir, DATASET_FILES.parquet), new Uint8Array(toParquet(examples)));
+  const merged = mergeManifests(manifests, shards, examples, options.parquet ?? false);
+  await atomicWriteFile(
+    join(outDir, DATASET_FILES.manifest),
+    `${JSON.stringify({ ...merged, missing_shards: missing }, null, 2)}\n`,
+  );
+  return {
+    inputs: inputs.length,
+    examples: examples.length,
+    duplicates,
+    shards: merged.shards,
+    missingShards: missing,
+  };
+}
+
+/** @throws UsageError when an input was made with other run, generation or mining settings than the first. */
+function checkSameJob(inputs: readonly string[], manifests: readonly DatasetManifest[]): void {
   const identity = (m: DatasetManifest): string =>
     stableStringify({
       run: m.run,
@@ -44,13 +65,24 @@ export async function mergeDatasets(
       generate: withoutShard(m.config.generate),
       mine: withoutShard(m.config.mine),
     });
+  const first = identity(manifests[0] as DatasetManifest);
   manifests.forEach((m, i) => {
-    if (identity(m) !== identity(first)) {
+    if (identity(m) !== first) {
       throw new UsageError(
         `${inputs[i]} was made with other settings than ${inputs[0]} (run, generation or mining settings differ); only shards of one job can be merged`,
       );
     }
   });
+}
+
+/**
+ * The inputs' shards (in input order) and the shards of their split that none holds.
+ * @throws UsageError for a shard given twice or shards of splits of different sizes.
+ */
+function checkShards(
+  inputs: readonly string[],
+  manifests: readonly DatasetManifest[],
+): { shards: string[]; missing: string[] } {
   const shards = manifests.flatMap((m) => m.shards);
   const seen = new Set<string>();
   for (const [i, s] of shards.entries()) {
@@ -66,7 +98,17 @@ export async function mergeDatasets(
     }
   }
   const missing = Array.from({ length: count }, (_, i) => `${i}/${count}`).filter((s) => !seen.has(s));
+  return { shards, missing };
+}
 
+/**
+ * Every input's examples in id order, each id once: a repeat must be the identical line (then it counts
+ * as a duplicate), since shards of one job never produce the same example differently.
+ * @throws InputError naming `file:line` for an example that differs from another input's.
+ */
+async function readExamples(
+  inputs: readonly string[],
+): Promise<{ examples: FretExample[]; duplicates: number }> {
   const byId = new Map<string, { line: string; example: FretExample }>();
   let duplicates = 0;
   for (const dir of inputs) {
@@ -88,20 +130,27 @@ export async function mergeDatasets(
   const examples = [...byId.values()]
     .sort((a, b) => (a.example.id < b.example.id ? -1 : 1))
     .map((x) => x.example);
-  await writeJsonl(join(outDir, DATASET_FILES.jsonl), examples);
-  if (options.parquet)
-    await atomicWriteFile(join(outDir, DATASET_FILES.parquet), new Uint8Array(toParquet(examples)));
+  return { examples, duplicates };
+}
 
+/**
+ * The merged dataset's manifest: the first input's settings, counts, histograms, failures and tokens
+ * summed over the inputs, and the relabel rate and example counts recomputed over the merged examples.
+ */
+function mergeManifests(
+  manifests: readonly DatasetManifest[],
+  shards: readonly string[],
+  examples: readonly FretExample[],
+  parquet: boolean,
+): DatasetManifest {
+  const r = relabelStats(examples);
   const merged: DatasetManifest = {
-    ...first,
+    ...(manifests[0] as DatasetManifest),
     created_at: new Date().toISOString(),
     shards: [...shards].sort(),
     counts: sumRecords(manifests.map((m) => m.counts)) as DatasetManifest['counts'],
     task_families: sumRecords(manifests.map((m) => m.task_families)),
-    relabel: (() => {
-      const r = relabelStats(examples);
-      return { with_seed: r.withSeed, relabeled: r.relabeled, rate: r.rate };
-    })(),
+    relabel: { with_seed: r.withSeed, relabeled: r.relabeled, rate: r.rate },
     failures: {
       generate: sumRecords(manifests.map((m) => m.failures.generate)),
       mine: sumRecords(manifests.map((m) => m.failures.mine)),
@@ -110,7 +159,7 @@ export async function mergeDatasets(
       generate: sumRecords(manifests.map((m) => m.tokens.generate)) as DatasetManifest['tokens']['generate'],
       mine: sumRecords(manifests.map((m) => m.tokens.mine)) as DatasetManifest['tokens']['mine'],
     },
-    files: { jsonl: DATASET_FILES.jsonl, parquet: options.parquet ? DATASET_FILES.parquet : null },
+    files: { jsonl: DATASET_FILES.jsonl, parquet: parquet ? DATASET_FILES.parquet : null },
   };
   // Each shard's batch files, all of them (not only the first shard's).
   const batched = manifests.filter((m) => m.batch);
@@ -121,17 +170,7 @@ export async function mergeDatasets(
     };
   merged.counts.examples = examples.length;
   merged.counts.with_negative = examples.filter((e) => e.negative !== null).length;
-  await atomicWriteFile(
-    join(outDir, DATASET_FILES.manifest),
-    `${JSON.stringify({ ...merged, missing_shards: missing }, null, 2)}\n`,
-  );
-  return {
-    inputs: inputs.length,
-    examples: examples.length,
-    duplicates,
-    shards: merged.shards,
-    missingShards: missing,
-  };
+  return merged;
 }
 
 async function readManifest(dir: string): Promise<DatasetManifest> {
