@@ -138,60 +138,82 @@ export async function importGenerateBatch(
     const passage = corpus.get(id.itemId);
     if (!passage)
       throw new InputError({ ...where, field: 'custom_id' }, `passage "${id.itemId}" is not in the corpus`);
-    const history = prev ? (JSON.parse(prev.history) as unknown[]) : [];
-    const body = r.response?.body;
-    const message = body?.choices?.[0]?.message;
-    const usage = body?.usage;
-    let verdict: ReturnType<typeof checkGeneration>;
-    if (r.error || (r.response?.status_code ?? 0) !== 200 || !message) {
-      verdict = {
-        ok: false,
-        reason: 'request-failed',
-        detail: `request failed: ${JSON.stringify(r.error ?? r.response?.status_code ?? 'no message')}`,
-      };
-    } else if (typeof message.refusal === 'string' && message.refusal) {
-      verdict = { ok: false, reason: 'refusal', detail: message.refusal.slice(0, 120) };
-    } else {
-      verdict = checkGeneration(String(message.content ?? ''), passage.text, config.checks);
-    }
-    const attempts = id.attempt + 1;
+    const verdict = judgeResult(r, passage.text, config);
     const family = pickByHash(families, 'fret-family', config.sampleSeed, id.itemId).name;
-    const row: QueryRow = {
-      item_id: id.itemId,
-      seed_id: id.itemId,
-      family,
-      status: 'pending',
-      task: null,
-      query: null,
-      reason: null,
-      attempts,
-      history: '[]',
-      prompt_tokens: (prev?.prompt_tokens ?? 0) + (usage?.prompt_tokens ?? 0),
-      completion_tokens: (prev?.completion_tokens ?? 0) + (usage?.completion_tokens ?? 0),
-    };
-    if (verdict.ok) {
-      Object.assign(row, {
-        status: 'ok',
-        task: verdict.task,
-        query: verdict.query,
-        history: JSON.stringify(history),
-      });
-      summary.ok++;
-    } else {
-      history.push({ attempt: id.attempt, reason: verdict.reason, detail: verdict.detail });
-      const final = attempts > config.retries;
-      Object.assign(row, {
-        status: final ? 'failed' : 'pending',
-        reason: verdict.reason,
-        history: JSON.stringify(history),
-      });
-      if (final) summary.failed++;
-      else summary.retry++;
-    }
+    const row = recordedQuery(id, family, prev, r.response?.body?.usage, verdict, config.retries);
+    if (row.status === 'ok') summary.ok++;
+    else if (row.status === 'failed') summary.failed++;
+    else summary.retry++;
     store.putQuery(run, row);
   }
   store.logBatch(run, 'generate', { action: 'import', file: resolve(resultsFile), counts: { ...summary } });
   return summary;
+}
+
+type Verdict = ReturnType<typeof checkGeneration>;
+
+/**
+ * One result line's verdict, as the live path would give it: a failed request or a refusal is rejected
+ * as such; otherwise the answer goes through the same checks.
+ */
+function judgeResult(r: BatchResultLine, passageText: string, config: GenerateConfig): Verdict {
+  const message = r.response?.body?.choices?.[0]?.message;
+  if (r.error || (r.response?.status_code ?? 0) !== 200 || !message) {
+    return {
+      ok: false,
+      reason: 'request-failed',
+      detail: `request failed: ${JSON.stringify(r.error ?? r.response?.status_code ?? 'no message')}`,
+    };
+  }
+  if (typeof message.refusal === 'string' && message.refusal)
+    return { ok: false, reason: 'refusal', detail: message.refusal.slice(0, 120) };
+  return checkGeneration(String(message.content ?? ''), passageText, config.checks);
+}
+
+/**
+ * The query row after this attempt: `ok` with the query, or the rejection added to its history and
+ * `pending` (the next export retries it) until `retries` extra attempts are spent, then `failed`. Token
+ * counts add up over attempts.
+ */
+function recordedQuery(
+  id: { attempt: number; itemId: string },
+  family: string,
+  prev: QueryRow | undefined,
+  usage: { prompt_tokens?: number; completion_tokens?: number } | undefined,
+  verdict: Verdict,
+  retries: number,
+): QueryRow {
+  const history = prev ? (JSON.parse(prev.history) as unknown[]) : [];
+  const attempts = id.attempt + 1;
+  const row: QueryRow = {
+    item_id: id.itemId,
+    seed_id: id.itemId,
+    family,
+    status: 'pending',
+    task: null,
+    query: null,
+    reason: null,
+    attempts,
+    history: '[]',
+    prompt_tokens: (prev?.prompt_tokens ?? 0) + (usage?.prompt_tokens ?? 0),
+    completion_tokens: (prev?.completion_tokens ?? 0) + (usage?.completion_tokens ?? 0),
+  };
+  if (verdict.ok) {
+    return {
+      ...row,
+      status: 'ok',
+      task: verdict.task,
+      query: verdict.query,
+      history: JSON.stringify(history),
+    };
+  }
+  history.push({ attempt: id.attempt, reason: verdict.reason, detail: verdict.detail });
+  return {
+    ...row,
+    status: attempts > retries ? 'failed' : 'pending',
+    reason: verdict.reason,
+    history: JSON.stringify(history),
+  };
 }
 
 /** What {@link importBatch} did: which step the file answered, and that step's counts. */
