@@ -6,7 +6,7 @@ import { bearerChecker } from './middleware/bearerAuth.js';
 import { errorToBody } from './onError.js';
 import type { ResolvedServeOptions } from './options.js';
 import { parseJsonBody } from './readJsonBody.js';
-import { createEmbeddingsAnswerer } from './routes/embeddings.js';
+import { createEmbeddingsAnswerer, type EmbeddingsAnswer } from './routes/embeddings.js';
 import { refusals } from './ServeError.js';
 
 export interface FastEmbeddingsDeps {
@@ -32,91 +32,141 @@ export interface FastEmbeddingsDeps {
 export function createFastEmbeddings(
   deps: FastEmbeddingsDeps,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { options, state, metrics } = deps;
-  const answer = createEmbeddingsAnswerer(deps);
-  const checkKey = options.apiKey !== null ? bearerChecker(options.apiKey) : null;
+  const { options } = deps;
+  const ctx: FastContext = {
+    deps,
+    answer: createEmbeddingsAnswerer(deps),
+    checkKey: options.apiKey !== null ? bearerChecker(options.apiKey) : null,
+  };
   const corsOn = options.cors !== null;
   return (req, res) => {
     if (req.method !== 'POST' || !isEmbeddingsPath(req.url)) return false;
     if (corsOn && req.headers.origin !== undefined) return false;
     const t0 = performance.now();
-    const reply = (status: number, json: string, headers: Record<string, string>): void => {
-      if (!send(res, status, json, headers, state.shuttingDown)) return;
-      metrics.request('/v1/embeddings', 'POST', status, (performance.now() - t0) / 1000);
-    };
-    const fail = (e: unknown, headers: Record<string, string> = {}): void => {
-      const { status, body } = errorToBody(e, deps.onUnexpectedError);
-      reply(status, JSON.stringify(body), headers);
-    };
-    if (state.shuttingDown) {
-      fail(refusals.shuttingDown());
-      return true;
-    }
-    try {
-      checkKey?.(req.headers.authorization);
-    } catch (e) {
-      fail(e);
-      return true;
-    }
-    if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
-      fail(refusals.tooLarge(options.maxBodyBytes));
-      req.resume();
-      return true;
-    }
-    // The body is read before the request is admitted: one that trickles in holds no concurrency slot, and
-    // is cut off once its time is up.
-    let done = false;
-    const stop = (e: unknown, headers: Record<string, string> = {}): void => {
-      done = true;
-      clearTimeout(timer);
-      fail(e, headers);
-    };
-    const bodyMs = Math.min(options.bodyTimeoutMs, options.requestTimeoutMs);
-    const timer = setTimeout(() => {
-      if (done) return;
-      stop(refusals.bodyTimedOut(bodyMs), { connection: 'close' });
-      req.destroy();
-    }, bodyMs);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > options.maxBodyBytes) {
-        stop(refusals.tooLarge(options.maxBodyBytes));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', () => {
-      done = true;
-      clearTimeout(timer);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (state.inFlight >= options.maxConcurrent) {
-        state.refused++;
-        fail(refusals.tooManyRequests(options.maxConcurrent), { 'Retry-After': '1' });
-        return;
-      }
-      // Embedding is synchronous, so the request is in flight only while it is answered.
-      state.inFlight++;
-      try {
-        const { body, truncated } = answer(parseJsonBody(Buffer.concat(chunks).toString('utf8')));
-        const headers: Record<string, string> =
-          truncated > 0 ? { 'X-Gecko-Truncated-Inputs': String(truncated) } : {};
-        reply(200, JSON.stringify(body), headers);
-      } catch (e) {
-        fail(e);
-      } finally {
-        state.inFlight--;
-        state.served++;
-      }
-    });
+    if (!refusedBeforeBody(ctx, req, res, t0)) readBody(ctx, req, res, t0);
     return true;
   };
+}
+
+/**
+ * What every request of one listener shares, built once. The per-request steps below are plain functions
+ * taking it (and the request's response and start time) rather than closures made per request: this is the
+ * hot path, and a closure per step would be an allocation per request.
+ */
+interface FastContext {
+  deps: FastEmbeddingsDeps;
+  answer: (json: unknown) => EmbeddingsAnswer;
+  checkKey: ((header: string | undefined) => void) | null;
+}
+
+/** The checks that need no body (shutdown, key, declared size); true when one refused the request. */
+function refusedBeforeBody(ctx: FastContext, req: IncomingMessage, res: ServerResponse, t0: number): boolean {
+  const { options, state } = ctx.deps;
+  if (state.shuttingDown) {
+    fail(ctx, res, t0, refusals.shuttingDown());
+    return true;
+  }
+  try {
+    ctx.checkKey?.(req.headers.authorization);
+  } catch (e) {
+    fail(ctx, res, t0, e);
+    return true;
+  }
+  if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
+    fail(ctx, res, t0, refusals.tooLarge(options.maxBodyBytes));
+    req.resume();
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Reads the body, then answers it. The body is read before the request is admitted: one that trickles in
+ * holds no concurrency slot, and is cut off once its time is up.
+ */
+function readBody(ctx: FastContext, req: IncomingMessage, res: ServerResponse, t0: number): void {
+  const { options } = ctx.deps;
+  let done = false;
+  const stop = (e: unknown, headers: Record<string, string> = {}): void => {
+    done = true;
+    clearTimeout(timer);
+    fail(ctx, res, t0, e, headers);
+  };
+  const bodyMs = Math.min(options.bodyTimeoutMs, options.requestTimeoutMs);
+  const timer = setTimeout(() => {
+    if (done) return;
+    stop(refusals.bodyTimedOut(bodyMs), { connection: 'close' });
+    req.destroy();
+  }, bodyMs);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    if (done) return;
+    size += chunk.length;
+    if (size > options.maxBodyBytes) {
+      stop(refusals.tooLarge(options.maxBodyBytes));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('error', () => {
+    done = true;
+    clearTimeout(timer);
+  });
+  req.on('end', () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    answerBody(ctx, res, t0, chunks);
+  });
+}
+
+/** Admits the request (or refuses it when the server is full) and answers its body. */
+function answerBody(ctx: FastContext, res: ServerResponse, t0: number, chunks: Buffer[]): void {
+  const { options, state } = ctx.deps;
+  if (state.inFlight >= options.maxConcurrent) {
+    state.refused++;
+    fail(ctx, res, t0, refusals.tooManyRequests(options.maxConcurrent), { 'Retry-After': '1' });
+    return;
+  }
+  // Embedding is synchronous, so the request is in flight only while it is answered.
+  state.inFlight++;
+  try {
+    const { body, truncated } = ctx.answer(parseJsonBody(Buffer.concat(chunks).toString('utf8')));
+    const headers: Record<string, string> =
+      truncated > 0 ? { 'X-Gecko-Truncated-Inputs': String(truncated) } : {};
+    reply(ctx, res, t0, 200, JSON.stringify(body), headers);
+  } catch (e) {
+    fail(ctx, res, t0, e);
+  } finally {
+    state.inFlight--;
+    state.served++;
+  }
+}
+
+/** Sends the answer (unless one was sent) and records it in the metrics, as the Hono app does. */
+function reply(
+  ctx: FastContext,
+  res: ServerResponse,
+  t0: number,
+  status: number,
+  json: string,
+  headers: Record<string, string>,
+): void {
+  if (!send(res, status, json, headers, ctx.deps.state.shuttingDown)) return;
+  ctx.deps.metrics.request('/v1/embeddings', 'POST', status, (performance.now() - t0) / 1000);
+}
+
+/** Answers an error with the status and body the Hono app's error mapping gives it. */
+function fail(
+  ctx: FastContext,
+  res: ServerResponse,
+  t0: number,
+  e: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const { status, body } = errorToBody(e, ctx.deps.onUnexpectedError);
+  reply(ctx, res, t0, status, JSON.stringify(body), headers);
 }
 
 function isEmbeddingsPath(url: string | undefined): boolean {
