@@ -7,6 +7,15 @@ import { findCardScores, readCardScores } from '../../../eval/cardScores.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
 import { saveStaticModel } from '../../../model/formats/saveStaticModel.js';
 import { contextFrom, parsePositiveInt } from '../../context.js';
+import { addHelpEpilogue, type HelpEpilogue } from '../../helpText.js';
+
+/** What `gecko export --help` prints after the options. */
+const EXPORT_HELP: HelpEpilogue = {
+  examples: [
+    'gecko export gecko-model/model --out acme-gecko --name acme/gecko-small --license apache-2.0',
+    'gecko export gecko-model/model --out st-model --format sentence-transformers',
+  ],
+};
 
 /** The layouts `gecko export --format` writes (docs/model-format.md). */
 export const EXPORT_FORMATS = ['model2vec', 'sentence-transformers'] as const;
@@ -24,7 +33,7 @@ interface ExportArgs {
 
 /** `gecko export`: writes a model folder in a layout Python's model2vec and sentence-transformers load. */
 export function registerExportCommand(program: Command): void {
-  program
+  const cmd = program
     .command('export')
     .description(
       'write a model as a folder that model2vec and sentence-transformers load, with a model card (README.md)',
@@ -46,61 +55,66 @@ export function registerExportCommand(program: Command): void {
       "scores for the card: gecko distill's eval/scores.json or a gecko eval results folder (default: <model>/../eval/scores.json when present)",
     )
     .option('--max-length <n>', "tokens kept per text (default: the model's own)")
-    .option('--force', 'replace --out if it exists', false)
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  $ gecko export gecko-model/model --out acme-gecko --name acme/gecko-small --license apache-2.0\n' +
-        '  $ gecko export gecko-model/model --out st-model --format sentence-transformers',
-    )
-    .action(async (model: string, args: ExportArgs, cmd: Command) => {
-      const ctx = contextFrom(cmd);
-      if (!(EXPORT_FORMATS as readonly string[]).includes(args.format)) {
-        throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${args.format}"`);
-      }
-      const format = args.format as (typeof EXPORT_FORMATS)[number];
-      const maxLength = args.maxLength ? parsePositiveInt('--max-length', args.maxLength) : undefined;
-      const out = resolve(args.out);
-      if (existsSync(model) && resolve(model) === out) {
-        throw new UsageError('--out is the model folder itself; export into another folder');
-      }
-      if (existsSync(out)) {
-        if (!statSync(out).isDirectory()) throw new UsageError(`--out ${args.out} is a file`);
-        if (readdirSync(out).length > 0 && !args.force) {
-          throw new UsageError(`--out ${args.out} is not empty; pass --force to replace it`);
-        }
-      }
-      const scoresPath = args.scores ?? (existsSync(model) ? findCardScores(model) : null);
-      const scores = scoresPath ? readCardScores(scoresPath) : [];
-      const m = await loadStaticModel(model, {
-        reporter: ctx.reporter,
-        ...(maxLength ? { maxLength } : {}),
-      });
-      const name = args.name ?? basename(out);
-      // Written beside the target and renamed into place, so --out is never half-written.
-      const tmp = `${out}.tmp-${process.pid}`;
-      await rm(tmp, { recursive: true, force: true });
-      await saveStaticModel(m, tmp, {
-        format,
-        modelName: name,
-        ...(args.license ? { license: args.license } : {}),
-        ...(args.baseModel ? { baseModel: args.baseModel } : {}),
-        scores,
-      });
-      await rm(out, { recursive: true, force: true });
-      await rename(tmp, out);
-      ctx.print(
-        {
-          out,
-          format,
-          name,
-          dimensions: m.dimensions,
-          vocabSize: m.tokenizer.vocabSize,
-          maxLength: m.maxLength,
-          scores: scoresPath,
-        },
-        () =>
-          `wrote ${out} (${format}, ${m.tokenizer.vocabSize} x ${m.dimensions}, name ${name}${scoresPath ? `, ${scores.length} scores from ${scoresPath}` : ''})`,
-      );
-    });
+    .option('--force', 'replace --out if it exists', false);
+  addHelpEpilogue(cmd, EXPORT_HELP).action(runExport);
+}
+
+async function runExport(model: string, args: ExportArgs, cmd: Command): Promise<void> {
+  const ctx = contextFrom(cmd);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(args.format)) {
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${args.format}"`);
+  }
+  const format = args.format as (typeof EXPORT_FORMATS)[number];
+  const maxLength = args.maxLength ? parsePositiveInt('--max-length', args.maxLength) : undefined;
+  const out = resolve(args.out);
+  checkExportTarget(model, out, args);
+  const scoresPath = args.scores ?? (existsSync(model) ? findCardScores(model) : null);
+  const scores = scoresPath ? readCardScores(scoresPath) : [];
+  const m = await loadStaticModel(model, {
+    reporter: ctx.reporter,
+    ...(maxLength ? { maxLength } : {}),
+  });
+  const name = args.name ?? basename(out);
+  // Written beside the target and renamed into place, so --out is never half-written.
+  const tmp = `${out}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await saveStaticModel(m, tmp, {
+    format,
+    modelName: name,
+    ...(args.license ? { license: args.license } : {}),
+    ...(args.baseModel ? { baseModel: args.baseModel } : {}),
+    scores,
+  });
+  await rm(out, { recursive: true, force: true });
+  await rename(tmp, out);
+  ctx.print(
+    {
+      out,
+      format,
+      name,
+      dimensions: m.dimensions,
+      vocabSize: m.tokenizer.vocabSize,
+      maxLength: m.maxLength,
+      scores: scoresPath,
+    },
+    () =>
+      `wrote ${out} (${format}, ${m.tokenizer.vocabSize} x ${m.dimensions}, name ${name}${scoresPath ? `, ${scores.length} scores from ${scoresPath}` : ''})`,
+  );
+}
+
+/**
+ * `--out` (resolved as `out`) may be replaced: it is not the model folder, and it is missing, an empty
+ * folder, or any folder with `--force`.
+ * @throws UsageError saying why not.
+ */
+function checkExportTarget(model: string, out: string, args: Pick<ExportArgs, 'out' | 'force'>): void {
+  if (existsSync(model) && resolve(model) === out) {
+    throw new UsageError('--out is the model folder itself; export into another folder');
+  }
+  if (existsSync(out)) {
+    if (!statSync(out).isDirectory()) throw new UsageError(`--out ${args.out} is a file`);
+    if (readdirSync(out).length > 0 && !args.force) {
+      throw new UsageError(`--out ${args.out} is not empty; pass --force to replace it`);
+    }
+  }
 }

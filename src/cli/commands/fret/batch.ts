@@ -6,8 +6,40 @@ import { exportMineBatch } from '../../../fret/batchMine.js';
 import { DEFAULT_GENERATE } from '../../../fret/generate.js';
 import { createLanguageModel, parseModelSpec } from '../../../llm/modelSpec.js';
 import { type CliContext, contextFrom } from '../../context.js';
+import { addHelpEpilogue, type HelpEpilogue } from '../../helpText.js';
 import { addGenerateOptions, type GenerateArgs, generateOptionsFrom } from './generate.js';
-import { addMineJobOptions, MINE_JOB_OPTIONS, type MineJobArgs, mineJobFrom } from './mineOptions.js';
+import {
+  addMineJobOptions,
+  MINE_JOB_OPTIONS,
+  type MineJobArgs,
+  mineJobFrom,
+  mineJobOptions,
+} from './mineOptions.js';
+
+/** What `gecko fret export-batch --help` prints after the options. */
+const EXPORT_BATCH_HELP: HelpEpilogue = {
+  notes: [
+    'Upload the file to the provider\'s batch service, then load its output with "gecko fret import-batch".',
+    'Step 1: rejected answers are exported again (new sampling seed) by the next export-batch, up to --retries.',
+    'Step 2: retrieval runs here; the file holds every LLM call "gecko fret mine" with the same options would',
+    'still make (QL and RC as /v1/completions echo requests for --judge llm, chat requests for --judge graded),',
+    'each the body the live openai: provider would send. After the import, "gecko fret mine ... --cache-only"',
+    'ranks from the imported answers; failed or rejected requests go out again with the next export.',
+  ],
+  examples: [
+    'gecko fret export-batch --model gpt-4o-mini --limit 100000 --out requests.jsonl',
+    'gecko fret export-batch --stage mine --llm openai:https://api.example.com/v1#qwen2.5-7b --judge llm -n 20 --out mine-requests.jsonl',
+  ],
+};
+
+/** What `gecko fret import-batch --help` prints after the options. */
+const IMPORT_BATCH_HELP: HelpEpilogue = {
+  notes: ['The step is told by the custom ids the export wrote. Importing a file twice changes nothing.'],
+  examples: [
+    'gecko fret import-batch batch_output.jsonl && gecko fret mine --llm llama:./m.gguf',
+    'gecko fret import-batch mine_output.jsonl && gecko fret mine --llm openai:https://api.example.com/v1#qwen2.5-7b --judge llm --cache-only',
+  ],
+};
 
 type ExportArgs = GenerateArgs & MineJobArgs & { stage: string; model?: string; out: string };
 
@@ -37,7 +69,13 @@ function checkStageOptions(cmd: Command, stage: 'generate' | 'mine'): void {
   }
 }
 
+/** `gecko fret export-batch` and `gecko fret import-batch`: a step's LLM calls through a provider's Batch API. */
 export function registerBatchCommands(fret: Command): void {
+  registerExportBatchCommand(fret);
+  registerImportBatchCommand(fret);
+}
+
+function registerExportBatchCommand(fret: Command): void {
   const exportCmd = fret
     .command('export-batch')
     .description(
@@ -57,68 +95,54 @@ export function registerBatchCommands(fret: Command): void {
     '--llm-key-env <name>',
     'environment variable holding the API key (only --judge auto asks the endpoint what it supports)',
   );
-  exportCmd
-    .addHelpText(
-      'after',
-      '\nUpload the file to the provider\'s batch service, then load its output with "gecko fret import-batch".\n' +
-        'Step 1: rejected answers are exported again (new sampling seed) by the next export-batch, up to --retries.\n' +
-        'Step 2: retrieval runs here; the file holds every LLM call "gecko fret mine" with the same options would\n' +
-        'still make (QL and RC as /v1/completions echo requests for --judge llm, chat requests for --judge graded),\n' +
-        'each the body the live openai: provider would send. After the import, "gecko fret mine ... --cache-only"\n' +
-        'ranks from the imported answers; failed or rejected requests go out again with the next export.\n\n' +
-        'Examples:\n' +
-        '  $ gecko fret export-batch --model gpt-4o-mini --limit 100000 --out requests.jsonl\n' +
-        '  $ gecko fret export-batch --stage mine --llm openai:https://api.example.com/v1#qwen2.5-7b --judge llm -n 20 --out mine-requests.jsonl',
-    )
-    .action(async (args: ExportArgs, cmd: Command) => {
-      const ctx = contextFrom(cmd);
-      if (args.stage !== 'generate' && args.stage !== 'mine')
-        throw new UsageError(`--stage must be generate or mine, got "${args.stage}"`);
-      checkStageOptions(cmd, args.stage);
-      if (args.stage === 'mine') return exportMine(args, ctx);
-      if (!args.model)
-        throw new UsageError('--stage generate needs --model NAME (the model name in each request)');
-      const corpus = openCorpus(ctx.work);
-      try {
-        const s = await exportGenerateBatch(corpus, args.model, args.out, generateOptionsFrom(args));
-        ctx.print(
-          { stage: 'generate', ...s },
-          () => `wrote ${s.requests} requests to ${args.out} (${s.finished} seeds already finished)`,
-        );
-      } finally {
-        corpus.close();
-      }
-    });
+  addHelpEpilogue(exportCmd, EXPORT_BATCH_HELP).action(runExportBatch);
+}
 
-  fret
+async function runExportBatch(args: ExportArgs, cmd: Command): Promise<void> {
+  const ctx = contextFrom(cmd);
+  if (args.stage !== 'generate' && args.stage !== 'mine')
+    throw new UsageError(`--stage must be generate or mine, got "${args.stage}"`);
+  checkStageOptions(cmd, args.stage);
+  if (args.stage === 'mine') return exportMine(args, ctx);
+  if (!args.model)
+    throw new UsageError('--stage generate needs --model NAME (the model name in each request)');
+  const corpus = openCorpus(ctx.work);
+  try {
+    const s = await exportGenerateBatch(corpus, args.model, args.out, generateOptionsFrom(args));
+    ctx.print(
+      { stage: 'generate', ...s },
+      () => `wrote ${s.requests} requests to ${args.out} (${s.finished} seeds already finished)`,
+    );
+  } finally {
+    corpus.close();
+  }
+}
+
+function registerImportBatchCommand(fret: Command): void {
+  const cmd = fret
     .command('import-batch')
     .description(
       'read an OpenAI Batch API output file of either step: step 1 answers are checked and recorded as queries, step 2 answers go into the LLM cache',
     )
     .argument('<results>', 'batch output file (JSONL)')
-    .option('--run <name>', 'run name (step 1; step-2 requests know their run)', DEFAULT_GENERATE.run)
-    .addHelpText(
-      'after',
-      '\nThe step is told by the custom ids the export wrote. Importing a file twice changes nothing.\n\n' +
-        'Examples:\n' +
-        '  $ gecko fret import-batch batch_output.jsonl && gecko fret mine --llm llama:./m.gguf\n' +
-        '  $ gecko fret import-batch mine_output.jsonl && gecko fret mine --llm openai:https://api.example.com/v1#qwen2.5-7b --judge llm --cache-only',
-    )
-    .action(async (results: string, args: { run: string }, cmd: Command) => {
-      const ctx = contextFrom(cmd);
-      const corpus = openCorpus(ctx.work);
-      try {
-        const s = await importBatch(corpus, results, { run: args.run });
-        ctx.print(s, () =>
-          s.stage === 'generate'
-            ? `imported: ${s.ok} queries, ${s.retry} to retry (export again), ${s.failed} failed for good, ${s.stale} stale results ignored`
-            : `imported into the LLM cache: ${s.ok} answers, ${s.rejected} rejected by the LLM layer (the next export asks again as the live job would), ` +
-              `${s.failed} failed at the provider (export again), ${s.stale} already imported`,
-        );
-      } finally {
-        corpus.close();
-      }
-    });
+    .option('--run <name>', 'run name (step 1; step-2 requests know their run)', DEFAULT_GENERATE.run);
+  addHelpEpilogue(cmd, IMPORT_BATCH_HELP).action(runImportBatch);
+}
+
+async function runImportBatch(results: string, args: { run: string }, cmd: Command): Promise<void> {
+  const ctx = contextFrom(cmd);
+  const corpus = openCorpus(ctx.work);
+  try {
+    const s = await importBatch(corpus, results, { run: args.run });
+    ctx.print(s, () =>
+      s.stage === 'generate'
+        ? `imported: ${s.ok} queries, ${s.retry} to retry (export again), ${s.failed} failed for good, ${s.stale} stale results ignored`
+        : `imported into the LLM cache: ${s.ok} answers, ${s.rejected} rejected by the LLM layer (the next export asks again as the live job would), ` +
+          `${s.failed} failed at the provider (export again), ${s.stale} already imported`,
+    );
+  } finally {
+    corpus.close();
+  }
 }
 
 async function exportMine(args: ExportArgs, ctx: CliContext): Promise<void> {
@@ -138,11 +162,7 @@ async function exportMine(args: ExportArgs, ctx: CliContext): Promise<void> {
     await job.importQueries(corpus, ctx.reporter);
     const retriever = await job.retriever(corpus, ctx.reporter);
     const s = await exportMineBatch(corpus, llm, (m) => job.judgeFor(m), args.out, {
-      run: job.run,
-      retriever,
-      candidates: job.candidates,
-      negative: job.negative,
-      shard: job.shard,
+      ...mineJobOptions(job, retriever),
       reporter: ctx.reporter,
     });
     ctx.print({ stage: 'mine', ...s }, () =>

@@ -1,14 +1,34 @@
 import type { Command } from 'commander';
-import { openCorpus } from '../../../corpus/Corpus.js';
+import { type Corpus, openCorpus } from '../../../corpus/Corpus.js';
 import { GeckoError } from '../../../errors/GeckoError.js';
 import type { OutputChecks } from '../../../fret/checks.js';
 import { writeJsonl } from '../../../fret/dataset.js';
-import { DEFAULT_GENERATE, type GenerateOptions, generateQueries } from '../../../fret/generate.js';
+import {
+  DEFAULT_GENERATE,
+  type GenerateOptions,
+  type GenerateSummary,
+  generateQueries,
+} from '../../../fret/generate.js';
 import { parseShard } from '../../../fret/shard.js';
 import { FretStore } from '../../../fret/store.js';
+import type { CachedLanguageModel } from '../../../llm/cache/withLlmCache.js';
 import { formatRetries } from '../../../llm/retries.js';
 import { contextFrom, parseNonNegativeInt, parsePositiveInt } from '../../context.js';
+import { addHelpEpilogue, type HelpEpilogue } from '../../helpText.js';
 import { addLlmOptions, cacheLine, type LlmArgs, openLlm, parseNumber } from './resources.js';
+
+/** What `gecko fret generate --help` prints after the options. */
+const GENERATE_HELP: HelpEpilogue = {
+  notes: [
+    'Progress is stored per seed in the workspace: run the same command again after an interruption and it',
+    'continues without repeating finished seeds. Each answer must be JSON {task, query}, non-empty, within',
+    'length bounds, not a refusal, not a copy of the passage, and in the passage language (or --lang).',
+  ],
+  examples: [
+    'gecko fret generate --llm llama:./qwen2.5-1.5b-instruct-q4_k_m.gguf --limit 1000',
+    'gecko fret generate --llm llama:./m.gguf --families "question answering,fact checking" --shard 0/4',
+  ],
+};
 
 /** Options shared by `fret generate` and `fret export-batch` (the settings that define step 1). */
 export interface GenerateArgs {
@@ -78,93 +98,89 @@ export function generateOptionsFrom(args: GenerateArgs): GenerateOptions {
   };
 }
 
+type GenerateCommandArgs = GenerateArgs & LlmArgs & { llm: string; concurrency: string; out?: string };
+
 export function registerGenerateCommand(fret: Command): void {
-  addLlmOptions(
-    addGenerateOptions(
-      fret
-        .command('generate')
-        .description(
-          'FRet step 1: the LLM writes a {task, query} for each seed passage (checked, retried, resumable)',
-        )
-        .requiredOption(
-          '--llm <spec>',
-          'language model: llama:./m.gguf, llama:hf:org/repo/file.gguf, openai:URL#model',
-        ),
-    ),
-  )
-    .option('--concurrency <n>', 'seeds in flight at once', String(DEFAULT_GENERATE.concurrency))
-    .option('--out <file>', 'also write the queries (and failures with reasons) as JSONL')
-    .addHelpText(
-      'after',
-      '\nProgress is stored per seed in the workspace: run the same command again after an interruption and it\n' +
-        'continues without repeating finished seeds. Each answer must be JSON {task, query}, non-empty, within\n' +
-        'length bounds, not a refusal, not a copy of the passage, and in the passage language (or --lang).\n\n' +
-        'Examples:\n' +
-        '  $ gecko fret generate --llm llama:./qwen2.5-1.5b-instruct-q4_k_m.gguf --limit 1000\n' +
-        '  $ gecko fret generate --llm llama:./m.gguf --families "question answering,fact checking" --shard 0/4',
+  const cmd = fret
+    .command('generate')
+    .description(
+      'FRet step 1: the LLM writes a {task, query} for each seed passage (checked, retried, resumable)',
     )
-    .action(
-      async (
-        args: GenerateArgs & LlmArgs & { llm: string; concurrency: string; out?: string },
-        cmd: Command,
-      ) => {
-        const ctx = contextFrom(cmd);
-        const options = generateOptionsFrom(args);
-        const concurrency = parsePositiveInt('--concurrency', args.concurrency);
-        const corpus = openCorpus(ctx.work);
-        const llm = await openLlm(args, corpus.workspace, ctx.reporter).catch((e: unknown) => {
-          corpus.close();
-          throw e;
-        });
-        try {
-          const s = await generateQueries(corpus, llm, { ...options, concurrency, reporter: ctx.reporter });
-          if (args.out) {
-            const rows = new FretStore(corpus.workspace).queries(args.run).map((q) => ({
-              id: q.item_id,
-              seed_id: q.seed_id,
-              family: q.family,
-              status: q.status,
-              task: q.task,
-              query: q.query,
-              reason: q.reason,
-              attempts: q.attempts,
-              history: JSON.parse(q.history) as unknown,
-              retries: JSON.parse(q.retries ?? '{}') as unknown,
-            }));
-            await writeJsonl(args.out, rows);
-          }
-          ctx.print({ ...s, cache: llm.stats() }, () =>
-            [
-              `run ${s.run} (shard ${s.shard}): ${s.selected} seeds, ${s.ok} queries, ${s.failed} failed` +
-                (s.resumed ? ` (${s.resumed} done before this call)` : ''),
-              `failures: ${
-                Object.entries(s.failures)
-                  .map(([k, v]) => `${k} ${v}`)
-                  .join(', ') || 'none'
-              }`,
-              `families: ${Object.entries(s.families)
-                .map(([k, v]) => `${k} ${v}`)
-                .join(', ')}`,
-              `retries: ${formatRetries(s.retries.llm)}; new attempts after ${formatRetries(s.retries.attempts)}`,
-              `tokens: ${s.tokens.prompt} prompt, ${s.tokens.completion} completion`,
-              cacheLine(llm),
-            ].join('\n'),
-          );
-          // A run without a single query is a failed run, whatever the reasons (scripts must notice).
-          if (s.ok === 0) {
-            const reasons = formatRetries(s.failures);
-            throw new GeckoError(
-              s.selected === 0
-                ? 'fret generate produced no queries: no seed passages were selected (is the corpus or the shard empty?)'
-                : `fret generate produced no queries: all ${s.selected} seeds failed (${reasons}). ` +
-                    'Check the model with "gecko llm check", or look at the reasons with --out FILE.',
-              { code: 'FRET_NO_QUERIES' },
-            );
-          }
-        } finally {
-          await llm.close();
-          corpus.close();
-        }
-      },
+    .requiredOption(
+      '--llm <spec>',
+      'language model: llama:./m.gguf, llama:hf:org/repo/file.gguf, openai:URL#model',
     );
+  addLlmOptions(addGenerateOptions(cmd))
+    .option('--concurrency <n>', 'seeds in flight at once', String(DEFAULT_GENERATE.concurrency))
+    .option('--out <file>', 'also write the queries (and failures with reasons) as JSONL');
+  addHelpEpilogue(cmd, GENERATE_HELP).action(runGenerate);
+}
+
+async function runGenerate(args: GenerateCommandArgs, cmd: Command): Promise<void> {
+  const ctx = contextFrom(cmd);
+  const options = generateOptionsFrom(args);
+  const concurrency = parsePositiveInt('--concurrency', args.concurrency);
+  const corpus = openCorpus(ctx.work);
+  const llm = await openLlm(args, corpus.workspace, ctx.reporter).catch((e: unknown) => {
+    corpus.close();
+    throw e;
+  });
+  try {
+    const s = await generateQueries(corpus, llm, { ...options, concurrency, reporter: ctx.reporter });
+    if (args.out) await writeQueriesJsonl(corpus, args.run, args.out);
+    ctx.print({ ...s, cache: llm.stats() }, () => generateLines(s, llm));
+    // A run without a single query is a failed run, whatever the reasons (scripts must notice).
+    if (s.ok === 0) throw noQueriesError(s);
+  } finally {
+    await llm.close();
+    corpus.close();
+  }
+}
+
+/** `--out FILE`: every query of the run (and each failure with its reason) as JSONL. */
+async function writeQueriesJsonl(corpus: Corpus, run: string, out: string): Promise<void> {
+  const rows = new FretStore(corpus.workspace).queries(run).map((q) => ({
+    id: q.item_id,
+    seed_id: q.seed_id,
+    family: q.family,
+    status: q.status,
+    task: q.task,
+    query: q.query,
+    reason: q.reason,
+    attempts: q.attempts,
+    history: JSON.parse(q.history) as unknown,
+    retries: JSON.parse(q.retries ?? '{}') as unknown,
+  }));
+  await writeJsonl(out, rows);
+}
+
+/** The human summary of a generation run. */
+function generateLines(s: GenerateSummary, llm: CachedLanguageModel): string {
+  return [
+    `run ${s.run} (shard ${s.shard}): ${s.selected} seeds, ${s.ok} queries, ${s.failed} failed` +
+      (s.resumed ? ` (${s.resumed} done before this call)` : ''),
+    `failures: ${
+      Object.entries(s.failures)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
+    `families: ${Object.entries(s.families)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+    `retries: ${formatRetries(s.retries.llm)}; new attempts after ${formatRetries(s.retries.attempts)}`,
+    `tokens: ${s.tokens.prompt} prompt, ${s.tokens.completion} completion`,
+    cacheLine(llm),
+  ].join('\n');
+}
+
+/** Why a run produced no query: nothing was selected, or every seed failed (with the reasons' counts). */
+function noQueriesError(s: GenerateSummary): GeckoError {
+  const reasons = formatRetries(s.failures);
+  return new GeckoError(
+    s.selected === 0
+      ? 'fret generate produced no queries: no seed passages were selected (is the corpus or the shard empty?)'
+      : `fret generate produced no queries: all ${s.selected} seeds failed (${reasons}). ` +
+          'Check the model with "gecko llm check", or look at the reasons with --out FILE.',
+    { code: 'FRET_NO_QUERIES' },
+  );
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { addCommandGroup } from '../../helpText.js';
 import { registerBatchCommands } from './batch.js';
 import { registerExportCommand } from './export.js';
 import { registerGenerateCommand } from './generate.js';
@@ -7,16 +8,16 @@ import { registerMineCommand } from './mine.js';
 
 /** `gecko fret …`: distil the corpus into (task, query, positive, hard negative) training data with an LLM. */
 export function registerFretCommands(program: Command): void {
-  const fret = program
-    .command('fret')
-    .description('FRet: LLM-generated queries and LLM-mined positives and hard negatives (Gecko §3.2)')
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  $ gecko fret generate --llm llama:./m.gguf --limit 1000\n' +
-        '  $ gecko fret mine --llm llama:./m.gguf --out data/fret\n' +
-        '  $ gecko fret export data/fret --out train.jsonl',
-    );
+  const fret = addCommandGroup(
+    program,
+    'fret',
+    'FRet: LLM-generated queries and LLM-mined positives and hard negatives (Gecko §3.2)',
+    [
+      'gecko fret generate --llm llama:./m.gguf --limit 1000',
+      'gecko fret mine --llm llama:./m.gguf --out data/fret',
+      'gecko fret export data/fret --out train.jsonl',
+    ],
+  );
   registerGenerateCommand(fret);
   registerMineCommand(fret);
   registerMergeCommand(fret);

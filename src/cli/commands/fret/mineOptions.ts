@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Corpus } from '../../../corpus/Corpus.js';
 import { UsageError } from '../../../errors/UsageError.js';
-import type { JudgeFactory } from '../../../fret/batchMine.js';
+import type { JudgeFactory, MineBatchOptions } from '../../../fret/batchMine.js';
 import { importQueries } from '../../../fret/importQueries.js';
 import { createJudge } from '../../../fret/judge/createJudge.js';
 import { DEFAULT_LABELS } from '../../../fret/judge/LlmJudge.js';
@@ -212,5 +212,16 @@ export function mineJobFrom(args: MineJobArgs): MineJob {
         },
         { names: RETRIEVER_FLAGS, reporter },
       ),
+  };
+}
+
+/** The job's settings as `minePairs`, `missingMineCalls` and `exportMineBatch` take them. */
+export function mineJobOptions(job: MineJob, retriever: Retriever): MineBatchOptions {
+  return {
+    run: job.run,
+    retriever,
+    candidates: job.candidates,
+    negative: job.negative,
+    shard: job.shard,
   };
 }
