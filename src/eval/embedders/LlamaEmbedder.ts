@@ -1,10 +1,8 @@
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
-import { LlmError } from '../../llm/errors/LlmError.js';
 import { defaultLlamaThreads } from '../../llm/llama/LlamaProvider.js';
-import { loadNodeLlamaCpp } from '../../llm/llama/loadNodeLlamaCpp.js';
-import { type ResolveModelFileOptions, resolveModelFile } from '../../llm/llama/resolveModelFile.js';
+import { createGgufContext, loadGgufModel } from '../../llm/llama/loadGgufModel.js';
+import type { ResolveModelFileOptions } from '../../llm/llama/resolveModelFile.js';
 import { normalizeInPlace } from '../../math/normalize.js';
 import type { Embedder, EmbedInput, EmbedOptions } from '../../model/Embedder.js';
 import { type Reporter, silentReporter } from '../../util/Reporter.js';
@@ -53,34 +51,12 @@ export async function createLlamaEmbedder(
   options: LlamaEmbedderOptions = {},
 ): Promise<LlamaEmbedder> {
   const reporter = options.reporter ?? silentReporter;
-  const path = await resolveModelFile(model, { ...options, reporter });
-  const lib = await loadNodeLlamaCpp();
-  let m: LlamaModel;
-  let ctx: LlamaEmbeddingContext;
-  try {
-    const llama = await lib.getLlama({
-      gpu: false,
-      build: 'never',
-      maxThreads: availableParallelism(),
-      logLevel: lib.LlamaLogLevel.error,
-    });
-    m = await llama.loadModel({ modelPath: path });
-  } catch (e) {
-    throw new LlmError(`Cannot load the GGUF model ${path}: ${(e as Error).message}`, {
-      code: 'LLM_MODEL',
-      cause: e,
-    });
-  }
+  const loaded = await loadGgufModel(model, { ...options, reporter });
+  const { model: m, path } = loaded;
   const contextSize = Math.min(options.contextSize ?? 512, m.trainContextSize);
-  try {
-    ctx = await m.createEmbeddingContext({ contextSize, threads: options.threads ?? defaultLlamaThreads() });
-  } catch (e) {
-    await m.dispose();
-    throw new LlmError(`Cannot create an embedding context for ${path}: ${(e as Error).message}`, {
-      code: 'LLM_MODEL',
-      cause: e,
-    });
-  }
+  const ctx = await createGgufContext(loaded, 'an embedding context', (lm) =>
+    lm.createEmbeddingContext({ contextSize, threads: options.threads ?? defaultLlamaThreads() }),
+  );
   const meta = m.fileInfo.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
   const arch = String((meta.general as { architecture?: unknown } | undefined)?.architecture ?? '');
   const poolingType = Number(meta[arch]?.pooling_type ?? 0);

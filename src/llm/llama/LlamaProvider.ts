@@ -26,9 +26,10 @@ import type {
   ScoreOptions,
   TokenUsage,
 } from '../types.js';
-import { loadNodeLlamaCpp } from './loadNodeLlamaCpp.js';
+import { createGgufContext, loadGgufModel } from './loadGgufModel.js';
+import type { NodeLlamaCpp } from './loadNodeLlamaCpp.js';
 import { PromptRenderer } from './renderPrompt.js';
-import { type ResolveModelFileOptions, resolveModelFile } from './resolveModelFile.js';
+import type { ResolveModelFileOptions } from './resolveModelFile.js';
 import { scoreWithoutReuse, scoreWithPromptReuse } from './tokenScoring.js';
 
 /** Options of {@link createLlamaProvider}. */
@@ -67,40 +68,19 @@ export function defaultLlamaThreads(): number {
  */
 export async function createLlamaProvider(options: LlamaProviderOptions): Promise<LanguageModel> {
   const reporter = options.reporter ?? silentReporter;
-  const path = await resolveModelFile(options.model, options);
-  const lib = await loadNodeLlamaCpp();
+  const loaded = await loadGgufModel(options.model, options);
+  const { lib, llama, model, path } = loaded;
   const threads = options.threads ?? defaultLlamaThreads();
-  let llama: Llama;
-  let model: LlamaModel;
-  let context: LlamaContext;
-  try {
-    llama = await lib.getLlama({
-      gpu: false,
-      build: 'never',
-      maxThreads: availableParallelism(),
-      logLevel: lib.LlamaLogLevel.error,
-    });
-    model = await llama.loadModel({ modelPath: path });
-  } catch (e) {
-    throw new LlmError(`Cannot load the GGUF model ${path}: ${(e as Error).message}`, {
-      code: 'LLM_MODEL',
-      cause: e,
-    });
-  }
-  const train = model.trainContextSize;
-  const contextSize = Math.min(options.contextSize ?? DEFAULT_LLAMA_OPTIONS.contextSize, train);
-  try {
-    // Flash attention is off because its results depend on how tokens are split into batches (measured
-    // here: up to 5e-3 nats between prompt-reuse and whole-sequence scoring of a 75-token prompt; without
-    // it the two agree within 1e-6), and exact, reproducible log-probabilities matter more than its speed.
-    context = await model.createContext({ contextSize, threads, sequences: 2, flashAttention: false });
-  } catch (e) {
-    await model.dispose();
-    throw new LlmError(`Cannot create a ${contextSize}-token context for ${path}: ${(e as Error).message}`, {
-      code: 'LLM_MODEL',
-      cause: e,
-    });
-  }
+  const contextSize = Math.min(
+    options.contextSize ?? DEFAULT_LLAMA_OPTIONS.contextSize,
+    model.trainContextSize,
+  );
+  // Flash attention is off because its results depend on how tokens are split into batches (measured
+  // here: up to 5e-3 nats between prompt-reuse and whole-sequence scoring of a 75-token prompt; without
+  // it the two agree within 1e-6), and exact, reproducible log-probabilities matter more than its speed.
+  const context = await createGgufContext(loaded, `a ${contextSize}-token context`, (m) =>
+    m.createContext({ contextSize, threads, sequences: 2, flashAttention: false }),
+  );
   reporter.debug(`llama: loaded ${path} (context ${contextSize}, ${threads} threads)`);
   return new LlamaProvider(
     lib,
@@ -123,7 +103,7 @@ class LlamaProvider implements LanguageModel {
   private readonly totals = { promptTokens: 0, completionTokens: 0, calls: 0 };
 
   constructor(
-    private readonly lib: Awaited<ReturnType<typeof loadNodeLlamaCpp>>,
+    private readonly lib: NodeLlamaCpp,
     private readonly llama: Llama,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
