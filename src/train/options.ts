@@ -1,6 +1,7 @@
 import { UsageError } from '../errors/UsageError.js';
 import type { StaticModel } from '../model/StaticModel.js';
 import type { Reporter } from '../util/Reporter.js';
+import type { EmbeddingLoss } from './loss/types.js';
 import type { DecaySchedule } from './optim/schedule.js';
 
 /** Progress of a running training, passed to `onStep` after each logged step. */
@@ -40,6 +41,14 @@ export interface TrainOptions {
   sameTower?: boolean;
   /** Each example's own hard negative. @default true */
   hardNegatives?: boolean;
+  /**
+   * The loss, computed on pooled embeddings (see `EmbeddingLoss`; start from `src/train/loss/GeckoLoss.ts`).
+   * `matryoshkaDims` still wraps it. `temperature` and `sameTower` set up the default loss, so they cannot be
+   * given with it; `hardNegatives` still decides whether batches carry hard negatives. Its `config()` is
+   * part of the checkpoint fingerprint and of the model's training record.
+   * @default Gecko's loss (Eq. 3): `new GeckoLoss({ temperature, sameTower, hardNegatives })`
+   */
+  loss?: EmbeddingLoss;
   /** Matryoshka dimensions (each <= the model dimension). @default [model dimension] */
   matryoshkaDims?: number[];
   /** One weight per Matryoshka dimension. @default all 1 */
@@ -105,7 +114,20 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   if (!(r.warmupRatio >= 0 && r.warmupRatio < 1))
     throw new UsageError(`warmup ratio must be in [0, 1), got ${r.warmupRatio}`);
   if (!(r.temperature > 0)) throw new UsageError(`temperature must be > 0, got ${r.temperature}`);
+  if (o.loss !== undefined) checkLoss(o);
   return r;
+}
+
+function checkLoss(o: TrainOptions): void {
+  const loss = o.loss as Partial<EmbeddingLoss> | null;
+  if (typeof loss?.compute !== 'function' || typeof loss.config !== 'function')
+    throw new UsageError('loss must be an EmbeddingLoss: an object with compute(batch) and config()');
+  const set = (['temperature', 'sameTower'] as const).filter((k) => o[k] !== undefined);
+  if (set.length > 0) {
+    throw new UsageError(
+      `${set.join(' and ')} configure${set.length === 1 ? 's' : ''} the default Gecko loss and cannot be combined with loss; set ${set.length === 1 ? 'it' : 'them'} on the loss instead`,
+    );
+  }
 }
 
 /**
