@@ -8,6 +8,6 @@ export type { SourceKind, SourceSpec, TrainExample } from './data/types.js';
 export { stsDevEvaluator } from './devEvaluators.js';
 export { GeckoLoss, type GeckoLossOptions, preFinetuneLoss } from './loss/GeckoLoss.js';
 export { type MatryoshkaOptions, matryoshka } from './loss/matryoshka.js';
-export type { EmbeddingLoss, LossBatch, LossResult } from './loss/types.js';
+export type { EmbeddingLoss, LossBatch, LossGrad, LossResult } from './loss/types.js';
 export { estimateMemory, type StepInfo, type TrainOptions } from './options.js';
 export { type TrainResult, trainStaticModel } from './trainStaticModel.js';
