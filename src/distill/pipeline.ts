@@ -350,7 +350,10 @@ const report: StageDefinition = {
       ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as DatasetManifest)
       : null;
     const curves = [
-      { title: 'Pre-finetuning (title → body, in-batch negatives)', file: 'pretrain/curves.svg' },
+      {
+        title: `Pre-finetuning (${preFinetuningPairs(config)}, in-batch negatives)`,
+        file: 'pretrain/curves.svg',
+      },
       { title: 'Fine-tuning (FRet mixture, Gecko loss)', file: 'train/curves.svg' },
     ].flatMap((c) => {
       const svg = readSvg(join(out, c.file));
@@ -428,4 +431,12 @@ export async function planActions(
 async function* corpusTexts(path: string): AsyncGenerator<string> {
   for await (const d of readJsonlValues<{ title?: string; text: string }>(path))
     yield d.title ? `${d.title} ${d.text}` : d.text;
+}
+
+/** The report's name for the pre-finetuning data: the self-supervised modes, and WordNet when added. */
+function preFinetuningPairs(config: DistillConfig): string {
+  const names = { 'title-body': 'title → body', 'first-sentence': 'first sentence → rest', cloze: 'cloze' };
+  const parts: string[] = config.pretrain.selfSupervised.map((m) => names[m]);
+  if (config.pretrain.wordnet > 0) parts.push('WordNet');
+  return parts.join(', ');
 }

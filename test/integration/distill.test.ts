@@ -125,7 +125,9 @@ describe('gecko distill', () => {
       expect(md).toContain(h);
     expect(md).toContain(`| relabel rate |`);
     expect(md).toMatch(/\| student 32d \| student 16d \| BM25 \|/);
-    expect(md).toContain('![Pre-finetuning (title → body, in-batch negatives)](pretrain/curves.svg)');
+    expect(md).toContain(
+      '![Pre-finetuning (title → body, cloze, WordNet, in-batch negatives)](pretrain/curves.svg)',
+    );
     expect(md).toContain('](eval/matryoshka.svg)');
     expect(readFileSync(join(out, 'eval/matryoshka.svg'), 'utf8')).toMatch(/^<svg[\s\S]*HeldOutTitles/);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
