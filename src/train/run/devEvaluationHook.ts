@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { saveModelAtomically } from './saveModelAtomically.js';
+import { saveModelAtomically } from '../../model/formats/saveModelAtomically.js';
 import type { TrainRun } from './types.js';
 
 /**

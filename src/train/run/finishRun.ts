@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { saveModelAtomically } from '../../model/formats/saveModelAtomically.js';
 import { writeCurves } from '../curves.js';
-import { saveModelAtomically } from './saveModelAtomically.js';
 import type { RunHooks, TrainResult, TrainRun } from './types.js';
 
 /**

@@ -1,11 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../../errors/UsageError.js';
 import { findCardScores, readCardScores } from '../../../eval/cardScores.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
-import { saveStaticModel } from '../../../model/formats/saveStaticModel.js';
+import { saveModelAtomically } from '../../../model/formats/saveModelAtomically.js';
 import { contextFrom, parsePositiveInt } from '../../context.js';
 import { addHelpEpilogue, type HelpEpilogue } from '../../helpText.js';
 
@@ -75,18 +74,13 @@ async function runExport(model: string, args: ExportArgs, cmd: Command): Promise
     ...(maxLength ? { maxLength } : {}),
   });
   const name = args.name ?? basename(out);
-  // Written beside the target and renamed into place, so --out is never half-written.
-  const tmp = `${out}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await saveStaticModel(m, tmp, {
+  await saveModelAtomically(m, out, {
     format,
     modelName: name,
     ...(args.license ? { license: args.license } : {}),
     ...(args.baseModel ? { baseModel: args.baseModel } : {}),
     scores,
   });
-  await rm(out, { recursive: true, force: true });
-  await rename(tmp, out);
   ctx.print(
     {
       out,
