@@ -95,6 +95,7 @@ export {
   RESULTS_SCHEMA_VERSION,
   type Report,
   type ResolveTasksOptions,
+  rememberRuns,
   renderReport,
   resolveTasks,
   type SplitData,

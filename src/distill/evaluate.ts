@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Bm25Retriever } from '../eval/embedders/Bm25Retriever.js';
 import { HybridRetriever } from '../eval/embedders/HybridRetriever.js';
+import { rememberRuns } from '../eval/embedders/rememberRuns.js';
 import { evaluateTask } from '../eval/evaluateTask.js';
 import { type TaskResult, taskScore, writeResults } from '../eval/results.js';
 import type { TaskDefinition } from '../eval/tasks/defineTask.js';
@@ -66,9 +67,11 @@ export async function evaluateStudent(
     reporter.info(`eval: ${task.metadata.name} (${task.metadata.type})`);
     student.push(...(await evaluateTask(task, { embedder: model }, { dims, seed: config.seed, reporter })));
     if (config.eval.bm25 && task.metadata.type === 'Retrieval') {
-      bm25.push(...(await evaluateTask(task, { lexical: new Bm25Retriever({ reporter }) }, { reporter })));
+      // One BM25 run per task serves both rows: BM25 alone, and the BM25 side of the hybrid.
+      const lexical = rememberRuns(new Bm25Retriever({ reporter }));
+      bm25.push(...(await evaluateTask(task, { lexical }, { reporter })));
       // The hybrid's queries get the task's own prompt, as the student's do.
-      const fused = new HybridRetriever(model, { reporter });
+      const fused = new HybridRetriever(model, { reporter, lexical });
       hybrid.push(...(await evaluateTask(task, { lexical: fused }, { reporter })));
     }
   }

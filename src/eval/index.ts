@@ -13,6 +13,7 @@ export {
 } from './embedders/OpenAIEmbedder.js';
 export { type OpenEmbedderOptions, openEmbedder } from './embedders/openEmbedder.js';
 export { plainText, type TextFormat } from './embedders/plainText.js';
+export { rememberRuns } from './embedders/rememberRuns.js';
 export {
   loadTransformersEmbedder,
   type TransformersEmbedderOptions,

@@ -14,6 +14,8 @@ export interface HybridRetrieverOptions {
   /** Matryoshka size of the dense side. @default the embedder's full size */
   dimensions?: number;
   reporter?: Reporter;
+  /** The BM25 side; a caller that scores BM25 alone too can share one `rememberRuns` BM25. @default a new Bm25Retriever */
+  lexical?: LexicalRetriever;
 }
 
 /**
@@ -32,7 +34,7 @@ export class HybridRetriever implements LexicalRetriever {
   constructor(embedder: Embedder, options: HybridRetrieverOptions = {}) {
     this.#embedder = embedder;
     this.#options = options;
-    this.id = `hybrid(bm25,${embedder.id})`;
+    this.id = `hybrid(${options.lexical?.id ?? 'bm25'},${embedder.id})`;
   }
 
   async retrieve(
@@ -42,7 +44,8 @@ export class HybridRetriever implements LexicalRetriever {
     task?: TaskMetadata,
   ): Promise<Run> {
     const reporter = this.#options.reporter ?? silentReporter;
-    const lexical = await new Bm25Retriever({ reporter }).retrieve(corpus, queries, k);
+    const bm25 = this.#options.lexical ?? new Bm25Retriever({ reporter });
+    const lexical = await bm25.retrieve(corpus, queries, k, task);
     const dims = this.#options.dimensions;
     const docs = await this.#embedder.embed(
       corpus.map((d) => ({ text: d.text, title: d.title || null })),
