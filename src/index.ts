@@ -119,6 +119,7 @@ export {
   Bm25Retriever as FretBm25Retriever,
   type Candidate,
   type CheckResult,
+  type ClozeQueries,
   checkGeneration,
   createJudge,
   DATASET_FILES,
@@ -187,6 +188,7 @@ export {
   type TaskFamily,
   type TaskQuery,
   trainQuickStudent,
+  writeClozeQueries,
   writeDataset,
 } from './fret/index.js';
 // serving and integrations (issue 7): vector index, library API with LangChain embeddings, HTTP server

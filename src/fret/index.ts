@@ -23,6 +23,7 @@ export {
   missingMineCalls,
 } from './batchMine.js';
 export { type CheckResult, checkGeneration, type GenerationFailure, type OutputChecks } from './checks.js';
+export { type ClozeQueries, writeClozeQueries } from './clozeQueries.js';
 export { DATASET_FILES, type DatasetManifest, writeDataset } from './dataset.js';
 export { exportSentenceTransformers, type StExportOptions, type StTriplet } from './exportSt.js';
 export { DEFAULT_TASK_FAMILIES, resolveTaskFamilies, type TaskFamily } from './families.js';

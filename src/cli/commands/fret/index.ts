@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addCommandGroup } from '../../helpText.js';
 import { registerBatchCommands } from './batch.js';
+import { registerClozeCommand } from './cloze.js';
 import { registerExportCommand } from './export.js';
 import { registerGenerateCommand } from './generate.js';
 import { registerMergeCommand } from './merge.js';
@@ -20,6 +21,7 @@ export function registerFretCommands(program: Command): void {
   );
   registerGenerateCommand(fret);
   registerMineCommand(fret);
+  registerClozeCommand(fret);
   registerMergeCommand(fret);
   registerExportCommand(fret);
   registerBatchCommands(fret);
