@@ -50,12 +50,13 @@ export function selfSupervisedPairs(
   seed: number,
   index: number,
 ): DistillPair[] {
+  const title = p.title?.trim() || null;
   const out: DistillPair[] = [];
   for (const mode of new Set(modes)) {
-    const titled = !!p.title && p.title.trim() !== '';
-    const kind = mode === 'title-body' && !titled ? 'first-sentence' : mode;
-    if (kind === 'first-sentence' && mode === 'title-body' && modes.includes('first-sentence')) continue;
-    const pair = corpusPair(kind, p.text, titled ? p.title!.trim() : null, seed, index);
+    const kind = mode === 'title-body' && !title ? 'first-sentence' : mode;
+    // The fallback stands in for title-body only: when first-sentence is asked as well, it makes that pair.
+    if (kind !== mode && modes.includes(kind)) continue;
+    const pair = corpusPair(kind, p.text, title, seed, index);
     if (pair) out.push({ anchor: pair.query, positive: pair.text, title: pair.title, kind });
   }
   return out;
