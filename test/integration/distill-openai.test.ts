@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGecko } from '../helpers/cli.js';
+import { tinyStudentArgs, writeExampleCorpus } from '../helpers/distillInputs.js';
 import { distillTeacherChat } from '../helpers/distillTeacher.js';
 import { startOpenAIServer } from '../helpers/openaiServer/index.js';
-import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -20,8 +20,7 @@ describe('gecko distill with an OpenAI-compatible endpoint', () => {
     });
     try {
       const dir = tempDir('gecko-distill-openai-');
-      const lines = readFileSync(join(ROOT, 'examples/corpus.jsonl'), 'utf8').split('\n').slice(0, 20);
-      writeFileSync(join(dir, 'corpus.jsonl'), `${lines.join('\n')}\n`);
+      writeExampleCorpus(join(dir, 'corpus.jsonl'), 20);
       const args = [
         '--json',
         'distill',
@@ -35,18 +34,7 @@ describe('gecko distill with an OpenAI-compatible endpoint', () => {
         'out',
         '--candidates',
         '4',
-        '--dim',
-        '32',
-        '--matryoshka',
-        '32',
-        '--dims',
-        '32',
-        '--set',
-        'student.vocabSize=500',
-        'pretrain.steps=4',
-        'train.steps=4',
-        'train.batchSize=8',
-        'pretrain.batchSize=8',
+        ...tinyStudentArgs(4),
       ];
       const env = { TEACHER_KEY: 'sk-test-distill' };
       const first = await runGecko(args, { cwd: dir, env });

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWorkspace } from '../../src/workspace/Workspace.js';
 import { runGecko } from '../helpers/cli.js';
+import { tinyStudentArgs, writeExampleCorpus } from '../helpers/distillInputs.js';
 import { distillTeacherChat } from '../helpers/distillTeacher.js';
 import { startOpenAIServer } from '../helpers/openaiServer/index.js';
-import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -18,8 +18,7 @@ describe('gecko distill with a non-BM25 retriever', () => {
     const server = await startOpenAIServer({ routes: { 'POST /v1/chat/completions': distillTeacherChat() } });
     try {
       const dir = tempDir('gecko-distill-retriever-');
-      const lines = readFileSync(join(ROOT, 'examples/corpus.jsonl'), 'utf8').split('\n').slice(0, 12);
-      writeFileSync(join(dir, 'corpus.jsonl'), `${lines.join('\n')}\n`);
+      writeExampleCorpus(join(dir, 'corpus.jsonl'), 12);
       const embedder = `openai:${server.baseUrl}#fake-embed`;
       const args = [
         '--json',
@@ -40,18 +39,7 @@ describe('gecko distill with a non-BM25 retriever', () => {
         'EMBED_KEY',
         '--rrf-k',
         '30',
-        '--dim',
-        '32',
-        '--matryoshka',
-        '32',
-        '--dims',
-        '32',
-        '--set',
-        'student.vocabSize=500',
-        'pretrain.steps=2',
-        'train.steps=2',
-        'train.batchSize=8',
-        'pretrain.batchSize=8',
+        ...tinyStudentArgs(2),
       ];
       const r = await runGecko(args, {
         cwd: dir,

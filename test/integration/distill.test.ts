@@ -2,8 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGecko } from '../helpers/cli.js';
-import { writeDistillInputs } from '../helpers/distillInputs.js';
-import { ROOT } from '../helpers/paths.js';
+import { writeDistillInputs, writeExampleCorpus } from '../helpers/distillInputs.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function snapshot(dir: string): Map<string, number> {
@@ -176,8 +175,7 @@ describe('gecko distill', () => {
 
   it('prints the plan, then fails with one clear line when the default LLM cannot be downloaded', async () => {
     const dir = tempDir('gecko-distill-offline-');
-    const lines = readFileSync(join(ROOT, 'examples/corpus.jsonl'), 'utf8').split('\n').slice(0, 5);
-    writeFileSync(join(dir, 'c.jsonl'), `${lines.join('\n')}\n`);
+    writeExampleCorpus(join(dir, 'c.jsonl'), 5);
     const r = await runGecko(['distill', '--corpus', 'c.jsonl', '--out', 'out'], {
       cwd: dir,
       // A closed local port stands in for an unreachable hub; the model cache is empty.
