@@ -8,9 +8,9 @@ import {
   predictLogisticRegression,
   type SklearnGeneration,
 } from '../ml/logisticRegression.js';
-import { readJsonl, str } from '../tasks/readFiles.js';
+import { str } from '../tasks/readFiles.js';
 import type { TaskMetadata } from '../tasks/schema.js';
-import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+import { encoderOf, readSplitRows, type TaskTypeModule } from './taskType.js';
 
 /** One Classification split: texts and integer labels (string labels coded per task, in order of appearance). */
 export interface ClassificationData {
@@ -28,8 +28,7 @@ export const classificationType: TaskTypeModule<'Classification', Classification
   geckoPrompt: 'classification',
   trainSplit: (meta) => meta.train_split ?? 'train',
   async load(files) {
-    const f = requireJsonl(files, files.split);
-    const rows = await readJsonl(f);
+    const { f, rows } = await readSplitRows(files);
     const codes = files.labelCodes;
     const label = rows.map((r) => {
       const v = r.value.label;

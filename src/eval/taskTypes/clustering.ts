@@ -6,9 +6,9 @@ import { vMeasure } from '../metrics/vMeasure.js';
 import { gatherRows } from '../ml/gatherRows.js';
 import type { SklearnGeneration } from '../ml/logisticRegression.js';
 import { miniBatchKMeans } from '../ml/miniBatchKMeans.js';
-import { arr, readJsonl, str } from '../tasks/readFiles.js';
+import { arr, str } from '../tasks/readFiles.js';
 import type { TaskMetadata } from '../tasks/schema.js';
-import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+import { encoderOf, readSplitRows, type TaskTypeModule } from './taskType.js';
 
 /** One Clustering split. */
 export interface ClusteringData {
@@ -25,8 +25,7 @@ export const clusteringType: TaskTypeModule<'Clustering', ClusteringData> = {
   type: 'Clustering',
   geckoPrompt: 'search result',
   async load(files) {
-    const f = requireJsonl(files, files.split);
-    const rows = await readJsonl(f);
+    const { f, rows } = await readSplitRows(files);
     if (rows.length > 0 && Array.isArray((rows[0] as JsonlLine).value.sentences)) {
       return {
         type: 'Clustering',

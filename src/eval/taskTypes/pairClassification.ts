@@ -2,8 +2,8 @@ import type { JsonlLine } from '../../util/jsonl.js';
 import type { Encoder } from '../encoder.js';
 import { thresholdMetrics } from '../metrics/averagePrecision.js';
 import { pairedScores } from '../metrics/pairwise.js';
-import { arr, num, readJsonl, str } from '../tasks/readFiles.js';
-import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+import { arr, num, str } from '../tasks/readFiles.js';
+import { encoderOf, readSplitRows, type TaskTypeModule } from './taskType.js';
 
 /** One PairClassification split: sentence pairs with 0/1 labels. */
 export interface PairClassificationData {
@@ -21,8 +21,7 @@ export const pairClassificationType: TaskTypeModule<'PairClassification', PairCl
   type: 'PairClassification',
   geckoPrompt: 'semantic similarity',
   async load(files) {
-    const f = requireJsonl(files, files.split);
-    const rows = await readJsonl(f);
+    const { f, rows } = await readSplitRows(files);
     // mteb v1 files hold one row of parallel arrays (sent1/sent2/labels); unpack them.
     if (rows.length > 0 && Array.isArray((rows[0] as JsonlLine).value.labels)) {
       const s1: string[] = [];

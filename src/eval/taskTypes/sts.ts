@@ -1,9 +1,9 @@
 import type { Encoder } from '../encoder.js';
 import { pearson, spearman } from '../metrics/correlation.js';
 import { pairedScores } from '../metrics/pairwise.js';
-import { num, readJsonl, str } from '../tasks/readFiles.js';
+import { num, str } from '../tasks/readFiles.js';
 import type { TaskMetadata } from '../tasks/schema.js';
-import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+import { encoderOf, readSplitRows, type TaskTypeModule } from './taskType.js';
 
 /** One STS split: sentence pairs and their gold similarity (on the task's min_score..max_score scale). */
 export interface StsData {
@@ -18,8 +18,7 @@ export const stsType: TaskTypeModule<'STS', StsData> = {
   type: 'STS',
   geckoPrompt: 'semantic similarity',
   async load(files) {
-    const f = requireJsonl(files, files.split);
-    const rows = await readJsonl(f);
+    const { f, rows } = await readSplitRows(files);
     return {
       type: 'STS',
       sentence1: rows.map((r) => str(r, f, 'sentence1')),

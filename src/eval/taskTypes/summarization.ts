@@ -1,7 +1,7 @@
 import { type Encoder, normalizedRows } from '../encoder.js';
 import { correlationPValue, pearson, spearman } from '../metrics/correlation.js';
-import { arr, readJsonl } from '../tasks/readFiles.js';
-import { encoderOf, requireJsonl, type TaskTypeModule } from './taskType.js';
+import { arr } from '../tasks/readFiles.js';
+import { encoderOf, readSplitRows, type TaskTypeModule } from './taskType.js';
 
 /** One Summarization split: per text, human and machine summaries and each machine summary's relevance. */
 export interface SummarizationData {
@@ -14,8 +14,7 @@ export const summarizationType: TaskTypeModule<'Summarization', SummarizationDat
   type: 'Summarization',
   geckoPrompt: 'search result',
   async load(files) {
-    const f = requireJsonl(files, files.split);
-    const rows = await readJsonl(f);
+    const { f, rows } = await readSplitRows(files);
     return {
       type: 'Summarization',
       rows: rows.map((r) => ({

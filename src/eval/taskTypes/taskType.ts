@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import type { JsonlLine } from '../../util/jsonl.js';
 import { EvaluationError } from '../EvaluationError.js';
 import type { Encoder } from '../encoder.js';
 import type { SklearnGeneration } from '../ml/logisticRegression.js';
-import { findJsonl } from '../tasks/readFiles.js';
+import { findJsonl, readJsonl } from '../tasks/readFiles.js';
 import type { TaskMetadata } from '../tasks/schema.js';
 import type { LexicalRetriever } from './retrieval.js';
 
@@ -74,6 +75,15 @@ export function requireJsonl(files: SplitFiles, base: string): string {
       code: 'NO_SPLIT',
     });
   return p;
+}
+
+/**
+ * The records of the split's own file `<split>.jsonl[.gz]`, with its path for the loaders' `file:line` errors.
+ * @throws EvaluationError (NO_SPLIT) when there is none; InputError `file:line` for a line that is not JSON.
+ */
+export async function readSplitRows(files: SplitFiles): Promise<{ f: string; rows: JsonlLine[] }> {
+  const f = requireJsonl(files, files.split);
+  return { f, rows: await readJsonl(f) };
 }
 
 /** The error for a lexical retriever asked to score a task type it cannot. */
