@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { gemmNTJs } from '../../../src/math/gemmJs.js';
 import { StaticModel } from '../../../src/model/StaticModel.js';
-import { buildDataset } from '../../../src/train/data/Dataset.js';
 import { GeckoLoss } from '../../../src/train/loss/GeckoLoss.js';
 import { StepRunner, tokenizeTexts } from '../../../src/train/StepRunner.js';
-import { bertTokenizer, sharedTexts } from '../model/fixtures.js';
-
-function setup() {
-  const s1 = sharedTexts('mteb/STSBenchmark/validation.jsonl', 'sentence1', 96);
-  const s2 = sharedTexts('mteb/STSBenchmark/validation.jsonl', 'sentence2', 96);
-  const examples = s1.map((a, i) => ({
-    anchor: a,
-    positive: s2[i]!,
-    negative: s2[(i + 7) % 96]!,
-    task: 't',
-  }));
-  const ds = buildDataset([{ name: 'sts', kind: 'triplets', weight: 1, examples }]);
-  return ds;
-}
+import { bertTokenizer } from '../model/fixtures.js';
+import { stsTriplets } from './fixtures.js';
 
 describe('StepRunner', () => {
   const tok = bertTokenizer();
-  const ds = setup();
+  const ds = stsTriplets(96, 7);
 
   it('the WebAssembly and JS table backends train identically (to float rounding)', () => {
     const a = StaticModel.create(tok, 32, { seed: 5 });

@@ -9,23 +9,11 @@ import {
   type TrainOptions,
   trainStaticModel,
 } from '../../../src/index.js';
-import { buildDataset } from '../../../src/train/data/Dataset.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { bertTokenizer, sharedTexts } from '../model/fixtures.js';
+import { bertTokenizer } from '../model/fixtures.js';
+import { stsTriplets } from './fixtures.js';
 
 const D = 16;
-
-function dataset() {
-  const s1 = sharedTexts('mteb/STSBenchmark/validation.jsonl', 'sentence1', 64);
-  const s2 = sharedTexts('mteb/STSBenchmark/validation.jsonl', 'sentence2', 64);
-  const examples = s1.map((a, i) => ({
-    anchor: a,
-    positive: s2[i]!,
-    negative: s2[(i + 5) % 64]!,
-    task: 't',
-  }));
-  return buildDataset([{ name: 'sts', kind: 'triplets', weight: 1, examples }]);
-}
 
 /** Wraps a loss, keeping the shape of every batch it is given. */
 function recording(inner: (batch: LossBatch) => LossResult, name: string) {
@@ -74,7 +62,7 @@ const trainedLoss = (model: StaticModel): unknown => (model.config.training as {
 
 describe('TrainOptions.loss', () => {
   const tok = bertTokenizer();
-  const ds = dataset();
+  const ds = stsTriplets(64, 5);
   const base = (outDir: string): TrainOptions => ({ outDir, steps: 6, batchSize: 16, logEvery: 2 });
   const train = async (options: TrainOptions, seed = 3) => {
     const model = StaticModel.create(tok, D, { seed });
