@@ -9,7 +9,7 @@
  * reachable here) and fall back to compiling SQLite (minutes); the project's own build of the same version
  * stands in for that download. usearch's prebuilt binaries ship inside its package.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStaticModel } from '../../src/model/formats/loadStaticModel.js';
-import { readJson, runGecko } from '../helpers/cli.js';
+import { runGecko, startServedCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { maxAbsDiff, saveTestModel } from '../unit/serve/fixtures.js';
 
@@ -177,8 +177,7 @@ console.log(JSON.stringify({
   }, 60_000);
 
   it('runs `gecko serve` (one /v1/embeddings request) from the installed package', async () => {
-    const child: ChildProcess = spawn(
-      process.execPath,
+    const server = await startServedCli(
       [
         join(app, 'node_modules/gecko-embed/bin/gecko.js'),
         '--work',
@@ -190,31 +189,24 @@ console.log(JSON.stringify({
         '--port',
         '0',
       ],
-      { cwd: app, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      app,
     );
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      const started = await readJson(child.stdout!).catch((e: Error) => {
-        throw new Error(`${e.message}\n${stderr}`);
-      });
+      const { started } = server;
       const res = await fetch(`${started.url as string}/v1/embeddings`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'gecko', input: ['how do geckos climb walls'] }),
       });
-      expect(res.status, stderr).toBe(200);
+      expect(res.status, server.stderr()).toBe(200);
       const body = (await res.json()) as { data: { embedding: number[] }[] };
       const [want] = await (await loadStaticModel(modelDir)).embed(['how do geckos climb walls']);
       expect(body.data).toHaveLength(1);
       expect(maxAbsDiff(body.data[0]!.embedding, want!)).toBeLessThanOrEqual(1e-6);
     } finally {
-      child.kill('SIGTERM');
+      server.stop();
     }
-    expect(await exited).not.toBeNull();
+    expect(await server.exited).not.toBeNull();
   }, 60_000);
 
   it('runs `gecko eval` on the shipped example task, scoring as the source does', async () => {

@@ -2,12 +2,11 @@
  * `gecko index build` and `gecko serve` as a user runs them: a corpus from examples/, an index built with a
  * model saved by the project's own code, search over HTTP in all three modes, SIGTERM, and exit codes.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openCorpus } from '../../src/corpus/Corpus.js';
 import { loadStaticModel } from '../../src/model/formats/loadStaticModel.js';
-import { readJson, runGecko, TSX_LOADER } from '../helpers/cli.js';
+import { GECKO_FROM_SOURCE, runGecko, startServedCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 import { saveTestModel } from '../unit/serve/fixtures.js';
@@ -48,30 +47,19 @@ describe('gecko index build + gecko serve', () => {
     expect(report).toMatchObject({ count: 320, kind: 'hnsw' });
     expect(report.recallAt10).toBeGreaterThan(0.8);
 
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        TSX_LOADER,
-        join(ROOT, 'src/cli/main.ts'),
-        '--work',
-        work,
-        '--json',
-        'serve',
-        '--model',
-        modelDir,
-        '--port',
-        '0',
-      ],
-      { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const server = await startServedCli([
+      ...GECKO_FROM_SOURCE,
+      '--work',
+      work,
+      '--json',
+      'serve',
+      '--model',
+      modelDir,
+      '--port',
+      '0',
+    ]);
     try {
-      const started = await readJson(child.stdout);
+      const { started } = server;
       expect(started).toMatchObject({ search: ['bm25', 'dense', 'hybrid'] });
       const url = started.url as string;
       expect((await fetch(`${url}/health`)).status).toBe(200);
@@ -107,9 +95,9 @@ describe('gecko index build + gecko serve', () => {
       expect(bad.status).toBe(400);
       expect((await search({ query, k: 5000 })).status).toBe(400);
     } finally {
-      child.kill('SIGTERM');
+      server.stop();
     }
-    expect(await exited, stderr).toBe(0);
+    expect(await server.exited, server.stderr()).toBe(0);
   }, 90_000);
 
   it('exits 2 when the key variable is missing or --cors is bad, and 1 when the model is missing', async () => {
