@@ -27,11 +27,6 @@ export function mergeRetries(into: RetryCounts, from: Readonly<RetryCounts> | un
   return into;
 }
 
-/** The total number of retries in `counts`. */
-export function totalRetries(counts: Readonly<RetryCounts>): number {
-  return Object.values(counts).reduce((a, n) => a + n, 0);
-}
-
 /** `cause n, cause n` in cause order, or `none`: the one-line form the CLI prints. */
 export function formatRetries(counts: Readonly<RetryCounts>): string {
   const parts = Object.keys(counts)
