@@ -3,11 +3,10 @@ import { join, resolve } from 'node:path';
 import type { Corpus } from '../corpus/Corpus.js';
 import { corpusStats } from '../corpus/stats.js';
 import { chart } from '../eval/report/report.js';
-import { type DatasetManifest, writeDataset } from '../fret/dataset.js';
+import { type DatasetManifest, judgePrompts, writeDataset } from '../fret/dataset.js';
 import { generateQueries } from '../fret/generate.js';
 import { createJudge } from '../fret/judge/createJudge.js';
 import { minePairs } from '../fret/mine.js';
-import type { PromptTemplate } from '../fret/prompts.js';
 import { openRetriever, type RetrieverSpec } from '../fret/retrieve/openRetriever.js';
 import { parseNegativeRule } from '../fret/selection.js';
 import { FretStore } from '../fret/store.js';
@@ -204,15 +203,12 @@ const mine: StageDefinition = {
       reporter,
       ...signalOf(x),
     });
-    const prompts: Record<string, { source: string; sha256: string }> = {};
-    for (const t of (judge as { prompts?: PromptTemplate[] }).prompts ?? [])
-      prompts[t.role] = { source: t.source, sha256: t.sha256 };
     const m = await writeDataset(new FretStore(corpus.workspace), {
       run,
       job: s.job,
       outDir: paths.fret,
       scoring: judge.scoring,
-      prompts,
+      prompts: judgePrompts(judge),
     });
     return {
       outputs: [paths.fretJsonl, join(paths.fret, 'dataset.json')],

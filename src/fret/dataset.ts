@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { atomicWriteFile } from '../util/atomicWrite.js';
 import { VERSION } from '../version.js';
+import type { Judge } from './judge/Judge.js';
 import type { FretExample } from './mine.js';
+import type { PromptTemplate } from './prompts.js';
 import { relabelStats } from './selection.js';
 import type { BatchLogEntry, FretStore } from './store.js';
 
@@ -52,6 +54,14 @@ export interface DatasetManifest {
    */
   batch?: { generate: BatchLogEntry[]; mine: BatchLogEntry[] };
   files: { jsonl: string; parquet: string | null };
+}
+
+/** The manifest's `prompts` entries for a judge's templates (LLM and graded judges have some, qrels none). */
+export function judgePrompts(judge: Judge): Record<string, { source: string; sha256: string }> {
+  const prompts: Record<string, { source: string; sha256: string }> = {};
+  for (const t of (judge as { prompts?: PromptTemplate[] }).prompts ?? [])
+    prompts[t.role] = { source: t.source, sha256: t.sha256 };
+  return prompts;
 }
 
 /**

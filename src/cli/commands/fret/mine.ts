@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { type Corpus, openCorpus } from '../../../corpus/Corpus.js';
 import { UsageError } from '../../../errors/UsageError.js';
 import { type MineBatchOptions, missingMineCalls } from '../../../fret/batchMine.js';
-import { type DatasetManifest, writeDataset } from '../../../fret/dataset.js';
+import { type DatasetManifest, judgePrompts, writeDataset } from '../../../fret/dataset.js';
 import type { Judge } from '../../../fret/judge/Judge.js';
 import { DEFAULT_MINE, type MineSummary, minePairs } from '../../../fret/mine.js';
-import type { PromptTemplate } from '../../../fret/prompts.js';
 import { FretStore } from '../../../fret/store.js';
 import type { CachedLanguageModel } from '../../../llm/cache/withLlmCache.js';
 import { LlmError } from '../../../llm/errors/LlmError.js';
@@ -133,15 +132,12 @@ function writeMineDataset(
   outDir: string,
   parquet: boolean,
 ): Promise<DatasetManifest> {
-  const prompts: Record<string, { source: string; sha256: string }> = {};
-  for (const p of (judge as { prompts?: PromptTemplate[] }).prompts ?? [])
-    prompts[p.role] = { source: p.source, sha256: p.sha256 };
   return writeDataset(new FretStore(corpus.workspace), {
     ...ids,
     outDir,
     parquet,
     scoring: judge.scoring,
-    prompts,
+    prompts: judgePrompts(judge),
   });
 }
 
