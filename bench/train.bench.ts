@@ -4,7 +4,8 @@
  * 2. Training steps/s at vocab 30,522, d = 256, batch 256, 20 tokens per text, hard negatives and
  *    same-tower negatives on (Gecko Eq. 3), lazy Adam, clipping; on both kernels; and PyTorch 1.13 on one
  *    thread (EmbeddingBag + the same loss + SparseAdam) on the very same token ids, when /usr/bin/python3
- *    has torch (skipped with a note otherwise).
+ *    has torch (skipped with a note otherwise). One more WASM row pools with `termFrequency: 'sqrt'` (each
+ *    text's distinct tokens, weighted by sqrt(tf)).
  * 3. embed() throughput on real ~20-token sentences, tokenisation included, one thread; the general
  *    @huggingface/tokenizers path measured alongside as the baseline.
  * 4. Model load time (model2vec folder, 30k x 256) vs reading the bytes.
@@ -22,6 +23,7 @@ import { createRng } from '../src/math/rng.js';
 import { loadStaticModel } from '../src/model/formats/loadStaticModel.js';
 import { saveStaticModel } from '../src/model/formats/saveStaticModel.js';
 import { StaticModel } from '../src/model/StaticModel.js';
+import { saturateTermFrequency, type TermFrequency } from '../src/model/termFrequency.js';
 import { Tokenizer } from '../src/model/tokenizer/Tokenizer.js';
 import { wordPieceTokenizerJson } from '../src/model/tokenizer/wordPieceJson.js';
 import type { Dataset } from '../src/train/data/Dataset.js';
@@ -118,14 +120,15 @@ function benchGecko(
   ds: Dataset,
   ids: Int32Array,
   kernel: 'wasm' | 'js',
+  tf: TermFrequency = 'linear',
 ): number {
-  const model = StaticModel.create(tok, D, { seed: 1 });
+  const model = StaticModel.create(tok, D, { seed: 1, config: { termFrequency: tf } });
   const offsets = Int32Array.from({ length: ds.anchor.length * 3 + 1 }, (_, i) => i * L);
   const loss = new GeckoLoss(kernel === 'js' ? { gemm: gemmNTJs } : {});
   const runner = new StepRunner(
     model,
     ds,
-    { ids, offsets, truncated: 0 },
+    { ...saturateTermFrequency(ids, offsets, tf), truncated: 0 },
     loss,
     1,
     {},
@@ -232,6 +235,11 @@ async function benchEmbed(tok: Tokenizer): Promise<void> {
     for (const t of texts)
       hf.encode(`task: sentence similarity | query: ${t}`, { add_special_tokens: false });
   };
+  const sqrtModel = StaticModel.create(tok, D, { seed: 2, config: { termFrequency: 'sqrt' } });
+  const embedSqrt = (): void => {
+    for (let i = 0; i < texts.length; i += 1024)
+      sqrtModel.embedSync(texts.slice(i, i + 1024), { kind: 'query', task: 'sentence similarity' });
+  };
   const cold = StaticModel.create(bertTokenizer(), D, { seed: 3 });
   const t0 = performance.now();
   for (let i = 0; i < texts.length; i += 1024)
@@ -243,6 +251,10 @@ async function benchEmbed(tok: Tokenizer): Promise<void> {
       {
         path: 'StaticModel.embed, d=256 (warm, best of 5 passes)',
         'sentences/s': rate(embedAll, texts.length),
+      },
+      {
+        path: 'StaticModel.embed, d=256, termFrequency sqrt (warm, best of 5)',
+        'sentences/s': rate(embedSqrt, texts.length),
       },
       { path: 'StaticModel.embed, d=256 (first pass, cold cache)', 'sentences/s': coldRate },
       { path: 'baseline: @huggingface/tokenizers encode only', 'sentences/s': rate(hfAll, texts.length, 2) },
@@ -283,11 +295,13 @@ export async function run(args: string[]): Promise<void> {
   // from other processes hurts neither side alone.
   const rounds = numberArg(args, '--rounds', 2);
   let wasm = 0;
+  let wasmSqrt = 0;
   let torch: { stepsPerSec: number; version: string } | string = args.includes('--no-torch')
     ? 'skipped (--no-torch)'
     : '';
   for (let r = 0; r < rounds; r++) {
     wasm = Math.max(wasm, benchGecko(tok, steps, ds, ids, 'wasm'));
+    wasmSqrt = Math.max(wasmSqrt, benchGecko(tok, steps, ds, ids, 'wasm', 'sqrt'));
     if (torch === '' || typeof torch !== 'string') {
       const t = benchTorch(ids, steps);
       if (typeof t === 'string') torch = t;
@@ -300,6 +314,11 @@ export async function run(args: string[]): Promise<void> {
       implementation: 'gecko, WASM SIMD kernels (default)',
       'steps/s': wasm,
       'vs torch': typeof torch === 'string' ? '-' : wasm / torch.stepsPerSec,
+    },
+    {
+      implementation: 'gecko, WASM SIMD, termFrequency sqrt (distinct tokens, weighted)',
+      'steps/s': wasmSqrt,
+      'vs torch': typeof torch === 'string' ? '-' : wasmSqrt / torch.stepsPerSec,
     },
     {
       implementation: 'gecko, plain JS (tiled gemm, JS pooling/Adam)',

@@ -7,6 +7,12 @@ import type { Embedder, EmbedInput, EmbedOptions } from './Embedder.js';
 import { ModelError } from './ModelError.js';
 import { dequantizeInPlace, PRECISIONS, type Precision, packBits, quantizeInt8 } from './quantize.js';
 import {
+  isTermFrequency,
+  saturateTermFrequency,
+  TERM_FREQUENCY_MODES,
+  type TermFrequency,
+} from './termFrequency.js';
+import {
   DEFAULT_MAX_LENGTH,
   type EncodeBatchOptions,
   type TokenBatch,
@@ -20,6 +26,12 @@ export interface StaticModelConfig {
   maxLength?: number;
   /** Matryoshka dimensions the model was trained for (informational; any prefix works). */
   matryoshkaDims?: number[];
+  /**
+   * How repeated tokens of a text are pooled: `linear` (every occurrence, model2vec's mean pooling), `sqrt` or
+   * `log` (each distinct token once, weighted by sqrt(tf) or 1 + ln tf; see `termFrequency.ts`).
+   * @default 'linear'
+   */
+  termFrequency?: TermFrequency;
   /** Free-form provenance (training command, data, seed). */
   [key: string]: unknown;
 }
@@ -94,6 +106,13 @@ export class StaticModel implements Embedder {
         `token weights have ${init.weights.length} entries, expected ${tokenizer.vocabSize}`,
       );
     }
+    const tf = init.config?.termFrequency;
+    if (tf !== undefined && !isTermFrequency(tf)) {
+      throw new ModelError(
+        'model',
+        `config termFrequency must be one of ${TERM_FREQUENCY_MODES.join(', ')}, got ${JSON.stringify(tf)}`,
+      );
+    }
     this.tokenizer = tokenizer;
     // The unknown token's ids are never pooled (encodeOptions drops them, as model2vec does), so its row is
     // zeroed here, in the given table: the model in memory is then the one saveStaticModel writes (where the
@@ -131,7 +150,9 @@ export class StaticModel implements Embedder {
       mix(new Uint8Array(this.table.buffer, this.table.byteOffset, this.table.byteLength));
       if (this.weights)
         mix(new Uint8Array(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength));
-      mix(new TextEncoder().encode(`${this.dimensions}|${this.maxLength}|${this.tokenizer.vocabSize}`));
+      // A linear model keeps the id it had before term-frequency modes existed (cached embeddings stay valid).
+      const tf = this.termFrequency === 'linear' ? '' : `|tf:${this.termFrequency}`;
+      mix(new TextEncoder().encode(`${this.dimensions}|${this.maxLength}|${this.tokenizer.vocabSize}${tf}`));
       this.cachedId = `gecko-static:${(h >>> 0).toString(16).padStart(8, '0')}`;
     }
     return this.cachedId;
@@ -139,6 +160,10 @@ export class StaticModel implements Embedder {
 
   get maxLength(): number {
     return this.config.maxLength ?? DEFAULT_MAX_LENGTH;
+  }
+
+  get termFrequency(): TermFrequency {
+    return this.config.termFrequency ?? 'linear';
   }
 
   /**
@@ -175,18 +200,20 @@ export class StaticModel implements Embedder {
     return batch;
   }
 
-  /** Mean-pooled (not normalised) vectors of a tokenised batch, B x dim. */
+  /** Mean-pooled (not normalised) vectors of a tokenised batch, B x dim, with the model's term frequency. */
   pool(
     batch: TokenBatch,
     out = new Float32Array((batch.offsets.length - 1) * this.dimensions),
   ): Float32Array {
+    const { ids, offsets, weights } = saturateTermFrequency(batch.ids, batch.offsets, this.termFrequency);
     return meanPool(
       {
         table: this.table,
         dim: this.dimensions,
-        ids: batch.ids,
-        offsets: batch.offsets,
+        ids,
+        offsets,
         weights: this.weights,
+        positionWeights: weights,
       },
       out,
     );

@@ -1,4 +1,5 @@
 import type { StaticModel } from '../model/StaticModel.js';
+import { saturateTermFrequency } from '../model/termFrequency.js';
 import type { Dataset } from './data/Dataset.js';
 import type { EmbeddingLoss, LossBatch } from './loss/types.js';
 import type { AdamOptions, AdamState } from './optim/SparseAdam.js';
@@ -6,10 +7,14 @@ import { JsTable } from './table/JsTable.js';
 import type { TableBackend } from './table/TableBackend.js';
 import { WasmTable } from './table/WasmTable.js';
 
-/** Token ids of every dataset text, CSR: text t owns ids[offsets[t] .. offsets[t+1]). */
+/**
+ * Token ids of every dataset text, CSR: text t owns ids[offsets[t] .. offsets[t+1]). With a saturating term
+ * frequency the ids are each text's distinct tokens and `weights` their pooling weights (null: all 1).
+ */
 export interface TokenizedTexts {
   ids: Int32Array;
   offsets: Int32Array;
+  weights: Float32Array | null;
   truncated: number;
 }
 
@@ -66,11 +71,13 @@ export class StepRunner {
       offsets[r + 1] = total;
     }
     const ids = new Int32Array(total);
+    const weights = tokens.weights ? new Float32Array(total) : null;
     for (let r = 0; r < textIds.length; r++) {
       const t = textIds[r]!;
       ids.set(tokens.ids.subarray(tokens.offsets[t]!, tokens.offsets[t + 1]!), offsets[r]!);
+      weights?.set(tokens.weights!.subarray(tokens.offsets[t]!, tokens.offsets[t + 1]!), offsets[r]!);
     }
-    const pooled = this.backend.pool(ids, offsets);
+    const pooled = this.backend.pool(ids, offsets, weights);
 
     let negatives: Float32Array | null = null;
     let hasNegative: Uint8Array | null = null;
@@ -106,8 +113,11 @@ export class StepRunner {
   }
 }
 
-/** Tokenises every dataset text once (training reuses the ids every epoch). */
+/**
+ * Tokenises every dataset text once (training reuses the ids every epoch), with the model's term frequency
+ * applied as `StaticModel.pool` applies it, so training pools exactly as inference does.
+ */
 export function tokenizeTexts(model: StaticModel, texts: readonly string[]): TokenizedTexts {
   const b = model.tokenizer.encodeBatch(texts, model.encodeOptions());
-  return { ids: b.ids, offsets: b.offsets, truncated: b.truncated };
+  return { ...saturateTermFrequency(b.ids, b.offsets, model.termFrequency), truncated: b.truncated };
 }

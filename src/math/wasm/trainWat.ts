@@ -1,5 +1,6 @@
 /**
- * WebAssembly text of the training kernels that touch the token table: mean pooling (gather), its backward
+ * WebAssembly text of the training kernels that touch the token table: mean pooling (gather; plain and with
+ * per-position weights), its backward
  * pass (scatter into touched-row gradients), lazy Adam over the touched rows, and a sum of squares. All are
  * f32x4 SIMD loops over rows whose width is a multiple of 4 (the wrapper falls back to JS otherwise).
  * Compiled by `build.ts` into `trainWasmBytes.ts`; a unit test checks the shipped bytes match.
@@ -56,6 +57,62 @@ export function trainWat(): string {
             (v128.store (i32.add (local.get $r) (local.get $c))
               (f32x4.add (v128.load (i32.add (local.get $r) (local.get $c)))
                 (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $c))) (local.get $inv))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $cLoop)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br $tLoop)))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bLoop))))
+  ;; out[b] = mean over t of w[t] * table[ids[t]]: pool with per-position weights (term-frequency saturation)
+  (func (export "pool_w") (param $table i32) (param $ids i32) (param $w i32) (param $offs i32) (param $n i32) (param $dimB i32) (param $out i32)
+    (local $b i32) (local $t i32) (local $end i32) (local $c i32) (local $row i32) (local $o i32) (local $acc v128) (local $inv v128)
+    (block $bDone (loop $bLoop
+      (br_if $bDone (i32.ge_u (local.get $b) (local.get $n)))
+      (local.set $t (i32.load (i32.add (local.get $offs) (i32.shl (local.get $b) (i32.const 2)))))
+      (local.set $end (i32.load (i32.add (local.get $offs) (i32.shl (i32.add (local.get $b) (i32.const 1)) (i32.const 2)))))
+      (local.set $inv (f32x4.splat (select
+        (f32.div (f32.const 1) (f32.convert_i32_s (i32.sub (local.get $end) (local.get $t))))
+        (f32.const 0)
+        (i32.gt_s (local.get $end) (local.get $t)))))
+      (local.set $o (i32.add (local.get $out) (i32.mul (local.get $b) (local.get $dimB))))
+      (local.set $c (i32.const 0))
+      (block $cDone (loop $cLoop
+        (br_if $cDone (i32.ge_u (local.get $c) (local.get $dimB)))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $row (i32.shl (local.get $t) (i32.const 2)))
+        (block $tDone (loop $tLoop
+          (br_if $tDone (i32.ge_u (local.get $row) (i32.shl (local.get $end) (i32.const 2))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+            (v128.load (i32.add (i32.add (local.get $table)
+              (i32.mul (i32.load (i32.add (local.get $ids) (local.get $row))) (local.get $dimB))) (local.get $c)))
+            (f32x4.splat (f32.load (i32.add (local.get $w) (local.get $row)))))))
+          (local.set $row (i32.add (local.get $row) (i32.const 4)))
+          (br $tLoop)))
+        (v128.store (i32.add (local.get $o) (local.get $c)) (f32x4.mul (local.get $acc) (local.get $inv)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $cLoop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bLoop))))
+  ;; rows[slots[t]] += w[t] * grad[b] / n_b for every token t of text b
+  (func (export "pool_backward_w") (param $grad i32) (param $slots i32) (param $w i32) (param $offs i32) (param $n i32) (param $dimB i32) (param $rows i32)
+    (local $b i32) (local $t i32) (local $end i32) (local $c i32) (local $g i32) (local $r i32) (local $inv f32) (local $s v128)
+    (block $bDone (loop $bLoop
+      (br_if $bDone (i32.ge_u (local.get $b) (local.get $n)))
+      (local.set $t (i32.load (i32.add (local.get $offs) (i32.shl (local.get $b) (i32.const 2)))))
+      (local.set $end (i32.load (i32.add (local.get $offs) (i32.shl (i32.add (local.get $b) (i32.const 1)) (i32.const 2)))))
+      (if (i32.gt_s (local.get $end) (local.get $t)) (then
+        (local.set $inv (f32.div (f32.const 1) (f32.convert_i32_s (i32.sub (local.get $end) (local.get $t)))))
+        (local.set $g (i32.add (local.get $grad) (i32.mul (local.get $b) (local.get $dimB))))
+        (block $tDone (loop $tLoop
+          (br_if $tDone (i32.ge_u (local.get $t) (local.get $end)))
+          (local.set $r (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $slots) (i32.shl (local.get $t) (i32.const 2)))) (local.get $dimB))))
+          (local.set $s (f32x4.splat (f32.mul (local.get $inv) (f32.load (i32.add (local.get $w) (i32.shl (local.get $t) (i32.const 2)))))))
+          (local.set $c (i32.const 0))
+          (block $cDone (loop $cLoop
+            (br_if $cDone (i32.ge_u (local.get $c) (local.get $dimB)))
+            (v128.store (i32.add (local.get $r) (local.get $c))
+              (f32x4.add (v128.load (i32.add (local.get $r) (local.get $c)))
+                (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $c))) (local.get $s))))
             (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (br $cLoop)))
           (local.set $t (i32.add (local.get $t) (i32.const 1)))

@@ -12,7 +12,7 @@ export class JsTable implements TableBackend {
   private readonly rows: SparseRows;
   private readonly weightRows: SparseRows | null;
   private readonly weightGrad: Float32Array | null;
-  private last: { ids: Int32Array; offsets: Int32Array } | null = null;
+  private last: { ids: Int32Array; offsets: Int32Array; positionWeights: Float32Array | null } | null = null;
 
   constructor(
     private readonly model: StaticModel,
@@ -39,23 +39,23 @@ export class JsTable implements TableBackend {
     }
   }
 
-  pool(ids: Int32Array, offsets: Int32Array): Float32Array {
-    this.last = { ids, offsets };
+  pool(ids: Int32Array, offsets: Int32Array, positionWeights: Float32Array | null = null): Float32Array {
+    this.last = { ids, offsets, positionWeights };
     const m = this.model;
     return meanPool(
-      { table: m.table, dim: m.dimensions, ids, offsets, weights: m.weights },
+      { table: m.table, dim: m.dimensions, ids, offsets, weights: m.weights, positionWeights },
       new Float32Array((offsets.length - 1) * m.dimensions),
     );
   }
 
   backward(gradPooled: Float32Array): number {
-    const { ids, offsets } = this.last!;
+    const { ids, offsets, positionWeights } = this.last!;
     const m = this.model;
     const rows = this.rows;
     const slots = rows.slots(ids);
     const wg = this.weightGrad;
     meanPoolBackward(
-      { table: m.table, dim: m.dimensions, ids, offsets, weights: m.weights },
+      { table: m.table, dim: m.dimensions, ids, offsets, weights: m.weights, positionWeights },
       gradPooled,
       slots,
       rows.grad,

@@ -8,8 +8,8 @@ import type { AdamState } from '../optim/SparseAdam.js';
  */
 export interface TableBackend {
   readonly name: 'wasm-simd' | 'js';
-  /** Mean-pools the batch (texts x dim); the view is valid until the next call. */
-  pool(ids: Int32Array, offsets: Int32Array): Float32Array;
+  /** Mean-pools the batch (texts x dim), with optional per-position weights; the view is valid until the next call. */
+  pool(ids: Int32Array, offsets: Int32Array, positionWeights?: Float32Array | null): Float32Array;
   /** Accumulates dL/dE for the last pooled batch from dL/d(pooled); returns the squared gradient norm. */
   backward(gradPooled: Float32Array): number;
   /** One Adam step on the touched rows (gradients times `gradScale`), then forgets them. */

@@ -8,6 +8,16 @@ interface Kernels {
   memory: WebAssembly.Memory;
   pool(table: number, ids: number, offs: number, n: number, dimB: number, out: number): void;
   pool_backward(grad: number, slots: number, offs: number, n: number, dimB: number, rows: number): void;
+  pool_w(table: number, ids: number, w: number, offs: number, n: number, dimB: number, out: number): void;
+  pool_backward_w(
+    grad: number,
+    slots: number,
+    w: number,
+    offs: number,
+    n: number,
+    dimB: number,
+    rows: number,
+  ): void;
   adam(
     params: number,
     m: number,
@@ -48,6 +58,8 @@ export class WasmTable implements TableBackend {
     tokens: 0,
     offsPtr: 0,
     slotsPtr: 0,
+    /** Per-position weights, or -1 when the batch has none. */
+    weightsPtr: -1,
     gradPtr: 0,
     rowsPtr: 0,
     rowIdsPtr: 0,
@@ -93,26 +105,33 @@ export class WasmTable implements TableBackend {
     if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / 65536));
   }
 
-  pool(ids: Int32Array, offsets: Int32Array): Float32Array {
+  pool(ids: Int32Array, offsets: Int32Array, positionWeights: Float32Array | null = null): Float32Array {
     const texts = offsets.length - 1;
     const dimB = this.d * 4;
-    // Scratch after the table and moments: offsets, ids/slots, pooled, grad of pooled, row ids, grad rows.
+    const align = (p: number): number => p + ((16 - (p % 16)) % 16);
+    // Scratch after the table and moments: offsets, ids/slots, position weights, pooled, grad of pooled,
+    // row ids, grad rows.
     const offsPtr = 3 * this.tableBytes;
     const idsPtr = offsPtr + 4 * (texts + 1);
-    const outPtr = idsPtr + 4 * ids.length + ((16 - ((4 * (texts + 1 + ids.length)) % 16)) % 16);
+    const weightsPtr = positionWeights ? align(idsPtr + 4 * ids.length) : -1;
+    const outPtr = align(positionWeights ? weightsPtr + 4 * ids.length : idsPtr + 4 * ids.length);
     const gradPtr = outPtr + texts * dimB;
     const rowIdsPtr = gradPtr + texts * dimB;
-    const rowsPtr = rowIdsPtr + 4 * ids.length + ((16 - ((4 * ids.length) % 16)) % 16);
+    const rowsPtr = align(rowIdsPtr + 4 * ids.length);
     this.ensure(rowsPtr + ids.length * dimB);
     const buf = this.k.memory.buffer;
     new Int32Array(buf, offsPtr, texts + 1).set(offsets);
     new Int32Array(buf, idsPtr, ids.length).set(ids);
-    this.k.pool(0, idsPtr, offsPtr, texts, dimB, outPtr);
+    if (positionWeights) {
+      new Float32Array(buf, weightsPtr, ids.length).set(positionWeights);
+      this.k.pool_w(0, idsPtr, weightsPtr, offsPtr, texts, dimB, outPtr);
+    } else this.k.pool(0, idsPtr, offsPtr, texts, dimB, outPtr);
     this.last = {
       texts,
       tokens: ids.length,
       offsPtr,
       slotsPtr: idsPtr,
+      weightsPtr,
       gradPtr,
       rowsPtr,
       rowIdsPtr,
@@ -141,7 +160,9 @@ export class WasmTable implements TableBackend {
     l.count = count;
     new Float32Array(buf, l.gradPtr, gradPooled.length).set(gradPooled);
     new Float32Array(buf, l.rowsPtr, count * this.d).fill(0);
-    this.k.pool_backward(l.gradPtr, l.slotsPtr, l.offsPtr, l.texts, this.d * 4, l.rowsPtr);
+    if (l.weightsPtr >= 0) {
+      this.k.pool_backward_w(l.gradPtr, l.slotsPtr, l.weightsPtr, l.offsPtr, l.texts, this.d * 4, l.rowsPtr);
+    } else this.k.pool_backward(l.gradPtr, l.slotsPtr, l.offsPtr, l.texts, this.d * 4, l.rowsPtr);
     return this.k.sumsq(l.rowsPtr, count * this.d);
   }
 

@@ -79,3 +79,28 @@ describe('mean pooling', () => {
     expect(Array.from(wg)).toEqual([0.5, 0, 0]);
   });
 });
+
+describe('mean pooling with per-position weights', () => {
+  const table = Float32Array.of(1, 0, 0, 1, 2, 2);
+  it('multiplies each position by its weight, with token weights, forward and backward', () => {
+    const input = {
+      table,
+      dim: 2,
+      ids: Int32Array.of(0, 2),
+      offsets: Int32Array.of(0, 2),
+      weights: Float32Array.of(2, 1, 0.5),
+      positionWeights: Float32Array.of(3, 2),
+    };
+    const out = new Float32Array(2);
+    meanPool(input, out);
+    // (3 * 2 * [1, 0] + 2 * 0.5 * [2, 2]) / 2
+    expect(Array.from(out)).toEqual([4, 1]);
+    const wg = new Float32Array(3);
+    const gradRows = new Float32Array(4);
+    meanPoolBackward(input, Float32Array.of(1, -1), Int32Array.of(1, 0), gradRows, wg);
+    // slot 1 (token 0): 3 * 2 / 2 = 3; slot 0 (token 2): 2 * 0.5 / 2 = 0.5
+    expect(Array.from(gradRows)).toEqual([0.5, -0.5, 3, -3]);
+    // dL/dw0 = 3 * (E0 . g) / 2 = 1.5; dL/dw2 = 2 * (2 - 2) / 2 = 0
+    expect(Array.from(wg)).toEqual([1.5, 0, 0]);
+  });
+});

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { TERM_FREQUENCY_MODES, type TermFrequency } from '../../../model/termFrequency.js';
 import { type PairFormat, SELF_SUPERVISED_MODES } from '../../../train/data/types.js';
 import type { DecaySchedule } from '../../../train/optim/schedule.js';
 import { MAX_BATCH_SIZE } from '../../../train/options.js';
@@ -33,6 +34,7 @@ export interface TrainArgs {
   restart: boolean;
   maxLength?: string;
   tokenWeights: boolean;
+  termFrequency?: TermFrequency;
   init: 'random' | 'cooccurrence';
   stsThreshold: string;
   selfSupervised: string;
@@ -100,6 +102,12 @@ function declareRunFlags(cmd: Command): Command {
     .option('--restart', 'ignore an existing checkpoint in --out', false)
     .option('--max-length <n>', 'maximum tokens per text (longer texts are cut and counted)')
     .option('--token-weights', 'learn per-token weights (plain JS backend)', false)
+    .addOption(
+      new Option(
+        '--term-frequency <mode>',
+        "pooling of repeated tokens: linear (mean of every occurrence, model2vec's), sqrt or log (each distinct token once, weighted by sqrt(tf) / 1 + ln tf); default: the --model's, or linear",
+      ).choices([...TERM_FREQUENCY_MODES]),
+    )
     .addOption(
       new Option(
         '--init <kind>',

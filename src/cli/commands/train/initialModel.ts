@@ -10,8 +10,9 @@ import type { Reporter } from '../../../util/Reporter.js';
 import type { TrainArgs } from './flags.js';
 
 /**
- * The model `gecko train` starts from: `--model` (given token weights with `--token-weights`), or a new one
- * on `--tokenizer` / `--vocab`, its table random or (`--init cooccurrence`) from the training texts.
+ * The model `gecko train` starts from: `--model` (given token weights with `--token-weights`, its pooling
+ * switched with `--term-frequency`), or a new one on `--tokenizer` / `--vocab`, its table random or
+ * (`--init cooccurrence`) from the training texts.
  *
  * @throws {UsageError} when no model or tokenizer is given, or the tokenizer file is missing.
  */
@@ -23,20 +24,24 @@ export async function initialModel(
   reporter: Reporter,
   texts: readonly string[],
 ): Promise<StaticModel> {
-  const config = maxLength ? { maxLength } : {};
+  const config = {
+    ...(maxLength ? { maxLength } : {}),
+    ...(a.termFrequency ? { termFrequency: a.termFrequency } : {}),
+  };
   if (a.model) {
-    const m = await loadStaticModel(a.model, { reporter, ...config });
-    if (a.tokenWeights && !m.weights) {
-      return new StaticModel({
-        tokenizer: m.tokenizer,
-        table: m.table,
-        dim: m.dimensions,
-        weights: new Float32Array(m.tokenizer.vocabSize).fill(1),
-        config: m.config,
-        reporter,
-      });
-    }
-    return m;
+    const m = await loadStaticModel(a.model, { reporter, ...(maxLength ? { maxLength } : {}) });
+    const addWeights = a.tokenWeights && !m.weights;
+    const retf = a.termFrequency !== undefined && a.termFrequency !== m.termFrequency;
+    if (!addWeights && !retf) return m;
+    if (retf) reporter.info(`termFrequency: ${m.termFrequency} -> ${a.termFrequency} (--term-frequency)`);
+    return new StaticModel({
+      tokenizer: m.tokenizer,
+      table: m.table,
+      dim: m.dimensions,
+      weights: addWeights ? new Float32Array(m.tokenizer.vocabSize).fill(1) : m.weights,
+      config: { ...m.config, ...config },
+      reporter,
+    });
   }
   let tokenizer: Tokenizer;
   if (a.tokenizer) {
