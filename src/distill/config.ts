@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
+import { TERM_FREQUENCY_MODES } from '../model/termFrequency.js';
 import { SELF_SUPERVISED_MODES } from '../train/data/types.js';
 
 /**
@@ -84,6 +85,8 @@ export const DistillConfigSchema = z.strictObject({
     /** Vocabulary size of the tokenizer trained on the corpus. */
     vocabSize: z.number().int().min(100),
     maxLength: positiveInt,
+    /** Pooling of repeated tokens (`StaticModelConfig.termFrequency`): linear, sqrt or log. */
+    termFrequency: z.enum(TERM_FREQUENCY_MODES),
     /**
      * How the token table starts: `teacher` (model2vec's vocabulary distillation from the teacher
      * embedder), `random` (seeded noise), or `auto`: teacher whenever a teacher embedder is available
@@ -172,6 +175,7 @@ export const DEFAULT_DISTILL: Omit<DistillConfig, 'corpus'> = {
     vocab: null,
     vocabSize: 16000,
     maxLength: 256,
+    termFrequency: 'linear',
     init: 'auto',
     teacherEmbedder: null,
     sif: 1e-4,

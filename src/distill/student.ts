@@ -5,7 +5,7 @@ import { GeckoError } from '../errors/GeckoError.js';
 import { InputError } from '../errors/InputError.js';
 import { loadStaticModel } from '../model/formats/loadStaticModel.js';
 import { saveStaticModel } from '../model/formats/saveStaticModel.js';
-import { StaticModel } from '../model/StaticModel.js';
+import { StaticModel, type StaticModelConfig } from '../model/StaticModel.js';
 import { Tokenizer } from '../model/tokenizer/Tokenizer.js';
 import { readTokenizerFile, tokenizerFromVocabFile } from '../model/tokenizer/tokenizerFiles.js';
 import { trainWordPiece } from '../model/tokenizer/trainWordPiece.js';
@@ -141,8 +141,17 @@ export async function trainPhase(model: StaticModel, p: PhaseSettings): Promise<
 export function newStudent(tokenizer: Tokenizer, config: DistillConfig): StaticModel {
   return StaticModel.create(tokenizer, config.student.dim, {
     seed: config.seed,
-    config: { maxLength: config.student.maxLength, matryoshkaDims: config.train.matryoshka },
+    config: studentModelConfig(config),
   });
+}
+
+/** The settings a new student stores (`gecko.json`), whichever way its table starts. */
+export function studentModelConfig(config: DistillConfig): StaticModelConfig {
+  return {
+    maxLength: config.student.maxLength,
+    matryoshkaDims: config.train.matryoshka,
+    termFrequency: config.student.termFrequency,
+  };
 }
 
 /** Loads the model a phase saved. */

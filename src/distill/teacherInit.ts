@@ -9,7 +9,7 @@ import type { Tokenizer } from '../model/tokenizer/Tokenizer.js';
 import type { Reporter } from '../util/Reporter.js';
 import type { Workspace } from '../workspace/Workspace.js';
 import type { DistillConfig } from './config.js';
-import { newStudent } from './student.js';
+import { newStudent, studentModelConfig } from './student.js';
 
 /**
  * The teacher embedder a distillation initialises its student from, or null for a random start:
@@ -82,7 +82,7 @@ export async function initialStudent(
       seed: config.seed,
       workspace: options.workspace,
       reporter: options.reporter,
-      config: { maxLength: config.student.maxLength, matryoshkaDims: config.train.matryoshka },
+      config: studentModelConfig(config),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return { model, init: { method: 'teacher', ...summary } };

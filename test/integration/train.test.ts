@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadStaticModel } from '../../src/model/formats/loadStaticModel.js';
 import { runGecko } from '../helpers/cli.js';
 import { SHARED_DATA } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -64,6 +65,36 @@ describe('gecko train (CLI)', () => {
     expect(json).toMatchObject({ steps: 10, finalLoss: first.finalLoss, alreadyFinished: true });
     expect(Array.from(await trainedTable(out))).toEqual(table);
   }, 180_000);
+
+  it('--term-frequency sets the pooling of a new model and switches that of a --model; a bad mode is a usage error', async () => {
+    const out = tempDir();
+    const r = await runGecko(['--json', ...trainArgs(out, 5, ['--term-frequency', 'sqrt'])]);
+    expect(r.code).toBe(0);
+    const model = await loadStaticModel(join(out, 'model'));
+    expect(model.termFrequency).toBe('sqrt');
+    const cont = tempDir();
+    const c = await runGecko([
+      'train',
+      '--model',
+      join(out, 'model'),
+      '--term-frequency',
+      'log',
+      '--data',
+      `scored-pairs:${STS_DEV}`,
+      '--steps',
+      '5',
+      '-b',
+      '32',
+      '--out',
+      cont,
+    ]);
+    expect(c.code).toBe(0);
+    expect(c.stderr).toContain('termFrequency: sqrt -> log');
+    expect((await loadStaticModel(join(cont, 'model'))).termFrequency).toBe('log');
+    const bad = await runGecko(trainArgs(tempDir(), 5, ['--term-frequency', 'bm25']));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("'bm25' is invalid");
+  }, 120_000);
 
   it('rejects bad input with file:line and usage errors with exit 2', async () => {
     const dir = tempDir();

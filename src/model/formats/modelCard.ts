@@ -57,7 +57,7 @@ export function renderModelCard(model: StaticModel, options: ModelCardOptions): 
     `# ${name}`,
     '',
     `${name} is a static text-embedding model trained with [gecko-embed](${NPM_PAGE}), following Google's`,
-    `[Gecko](${GECKO_PAPER}) recipe. A text's vector is the mean of its tokens' rows, normalised to unit length,`,
+    `[Gecko](${GECKO_PAPER}) recipe. A text's vector is ${poolingPhrase(model)}, normalised to unit length,`,
     'so embedding a text costs one table lookup per token and no neural network runs.',
     '',
     '## Model details',
@@ -71,7 +71,9 @@ export function renderModelCard(model: StaticModel, options: ModelCardOptions): 
     ...scoresSection(options.scores ?? []),
     ...usageSection(name, format, dims, model.maxLength),
     '',
-    ...paritySection(model.maxLength, model.tokenizer.medianTokenLength),
+    ...(model.termFrequency === 'linear'
+      ? paritySection(model.maxLength, model.tokenizer.medianTokenLength)
+      : termFrequencySection(model)),
     '',
   ];
   return lines.join('\n');
@@ -98,7 +100,10 @@ function detailRows(model: StaticModel, format: SaveFormat, dims: readonly numbe
   const d = model.dimensions;
   const v = model.tokenizer.vocabSize;
   const rows: [string, string][] = [
-    ['Architecture', `static token table (${v} tokens x ${d} dimensions), mean pooling, L2 normalisation`],
+    [
+      'Architecture',
+      `static token table (${v} tokens x ${d} dimensions), ${model.termFrequency === 'linear' ? 'mean pooling' : `${model.termFrequency} term-frequency pooling`}, L2 normalisation`,
+    ],
     ['Tokenizer', describeTokenizer(model.tokenizer, model.config.tokenizer)],
     ['Dimensions', dims.length > 1 ? `${d} (Matryoshka sizes: ${dims.join(', ')})` : String(d)],
     ['Maximum tokens', `${model.maxLength} per text (longer texts are cut)`],
@@ -136,6 +141,30 @@ function paritySection(maxLength: number, medianTokenLength: number): string[] {
     'three give the same normalised vectors (within 1e-6) for texts up to that length. sentence-transformers does',
     'not cut long texts, so for those it matches gecko and model2vec run without a limit',
     '(`maxLength: Infinity`, `max_length=None`). Details: gecko-embed docs/model-format.md, "Python parity".',
+  ];
+}
+
+/** How the tokens' rows combine, in words. */
+function poolingPhrase(model: StaticModel): string {
+  if (model.termFrequency === 'linear') return "the mean of its tokens' rows";
+  const f = model.termFrequency === 'sqrt' ? 'the square root' : 'one plus the logarithm';
+  return `the mean of its distinct tokens' rows, each weighted by ${f} of its count`;
+}
+
+/**
+ * model2vec and sentence-transformers mean-pool every occurrence: with saturated term frequencies they agree
+ * with gecko only on texts without a repeated token, which the card must say before anyone compares vectors.
+ */
+function termFrequencySection(model: StaticModel): string[] {
+  return [
+    '## Vectors in other libraries',
+    '',
+    `This model pools with \`termFrequency: '${model.termFrequency}'\` (in \`gecko.json\`): a token repeated in a`,
+    "text counts once, weighted by the model's saturating function of its count. model2vec and",
+    'sentence-transformers load the folder but take the plain mean over every occurrence, so their vectors equal',
+    "gecko's only for texts without a repeated token; use gecko (Node.js, the browser or `gecko serve`'s",
+    'OpenAI-compatible endpoint) for the vectors the model was trained and evaluated with. Details:',
+    'gecko-embed docs/model-format.md, "Term-frequency pooling".',
   ];
 }
 

@@ -51,4 +51,13 @@ describe('renderModelCard', () => {
     });
     await expect(card).toMatchFileSnapshot('./__snapshots__/modelCard.trained.md');
   });
+
+  it('a model with saturated term frequencies says where other libraries differ', () => {
+    const model = StaticModel.create(tinyTokenizer(), 8, { seed: 3, config: { termFrequency: 'sqrt' } });
+    const card = renderModelCard(model, { name: 'acme/tf', format: 'model2vec' });
+    expect(card).toContain('each weighted by the square root of its count');
+    expect(card).toContain('sqrt term-frequency pooling');
+    expect(card).toContain('## Vectors in other libraries');
+    expect(card).not.toContain('## Same vectors in every library');
+  });
 });
