@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../errors/InputError.js';
 import { UsageError } from '../errors/UsageError.js';
-import { TERM_FREQUENCY_MODES } from '../model/termFrequency.js';
+import { DEFAULT_STUDENT_TERM_FREQUENCY, TERM_FREQUENCY_MODES } from '../model/termFrequency.js';
 import { SELF_SUPERVISED_MODES } from '../train/data/types.js';
 
 /**
@@ -175,7 +175,7 @@ export const DEFAULT_DISTILL: Omit<DistillConfig, 'corpus'> = {
     vocab: null,
     vocabSize: 16000,
     maxLength: 256,
-    termFrequency: 'linear',
+    termFrequency: DEFAULT_STUDENT_TERM_FREQUENCY,
     init: 'auto',
     teacherEmbedder: null,
     sif: 1e-4,

@@ -10,6 +10,13 @@
 export const TERM_FREQUENCY_MODES = ['linear', 'sqrt', 'log'] as const;
 export type TermFrequency = (typeof TERM_FREQUENCY_MODES)[number];
 
+/**
+ * The pooling of a new student made by `gecko train` and `gecko distill`. A model without the setting (every
+ * model2vec folder, and gecko models from before it) pools linearly. sqrt, trained with, lifted every visible
+ * split of the recommended recipe at 256 and 512 dimensions (docs/experiments.md, "Term-frequency pooling").
+ */
+export const DEFAULT_STUDENT_TERM_FREQUENCY: TermFrequency = 'sqrt';
+
 /** A batch of texts as distinct token ids with one pooling weight each (null weights: every weight is 1). */
 export interface WeightedTokens {
   ids: Int32Array;

@@ -73,6 +73,11 @@ async function runExport(model: string, args: ExportArgs, cmd: Command): Promise
     reporter: ctx.reporter,
     ...(maxLength ? { maxLength } : {}),
   });
+  if (m.termFrequency !== 'linear') {
+    ctx.reporter.warn(
+      `this model pools with termFrequency '${m.termFrequency}': model2vec and sentence-transformers load it but take the plain mean of every token occurrence, so their vectors differ from gecko's on texts that repeat a token (docs/model-format.md, "Term-frequency pooling")`,
+    );
+  }
   const name = args.name ?? basename(out);
   await saveModelAtomically(m, out, {
     format,

@@ -105,7 +105,7 @@ function declareRunFlags(cmd: Command): Command {
     .addOption(
       new Option(
         '--term-frequency <mode>',
-        "pooling of repeated tokens: linear (mean of every occurrence, model2vec's), sqrt or log (each distinct token once, weighted by sqrt(tf) / 1 + ln tf); default: the --model's, or linear",
+        "pooling of repeated tokens: linear (mean of every occurrence, model2vec's), sqrt or log (each distinct token once, weighted by sqrt(tf) / 1 + ln tf); default: the --model's, or sqrt for a new model",
       ).choices([...TERM_FREQUENCY_MODES]),
     )
     .addOption(

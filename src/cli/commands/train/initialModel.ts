@@ -3,6 +3,7 @@ import { UsageError } from '../../../errors/UsageError.js';
 import { loadStaticModel } from '../../../model/formats/loadStaticModel.js';
 import { cooccurrenceTable } from '../../../model/init/cooccurrence.js';
 import { StaticModel } from '../../../model/StaticModel.js';
+import { DEFAULT_STUDENT_TERM_FREQUENCY } from '../../../model/termFrequency.js';
 import type { Tokenizer } from '../../../model/tokenizer/Tokenizer.js';
 import { readTokenizerFile, tokenizerFromVocabFile } from '../../../model/tokenizer/tokenizerFiles.js';
 import { unformat } from '../../../model/unifiedFormat.js';
@@ -28,6 +29,7 @@ export async function initialModel(
     ...(maxLength ? { maxLength } : {}),
     ...(a.termFrequency ? { termFrequency: a.termFrequency } : {}),
   };
+  const newConfig = { termFrequency: DEFAULT_STUDENT_TERM_FREQUENCY, ...config };
   if (a.model) {
     const m = await loadStaticModel(a.model, { reporter, ...(maxLength ? { maxLength } : {}) });
     const addWeights = a.tokenWeights && !m.weights;
@@ -55,11 +57,22 @@ export async function initialModel(
     );
   }
   if (dim === undefined) throw new UsageError('--dim is needed for a new model');
-  const model = StaticModel.create(tokenizer, dim, { seed, tokenWeights: a.tokenWeights, config });
+  const model = StaticModel.create(tokenizer, dim, {
+    seed,
+    tokenWeights: a.tokenWeights,
+    config: newConfig,
+  });
   if (a.init === 'random') return model;
   const init = cooccurrenceTable(tokenizer, texts.map(unformat), dim, { seed, reporter });
   reporter.info(
     `init: co-occurrence table from ${init.tokens} tokens (${init.coveredTokens} of ${tokenizer.vocabSize} vocabulary tokens seen)`,
   );
-  return new StaticModel({ tokenizer, table: init.table, dim, weights: model.weights, config, reporter });
+  return new StaticModel({
+    tokenizer,
+    table: init.table,
+    dim,
+    weights: model.weights,
+    config: newConfig,
+    reporter,
+  });
 }
